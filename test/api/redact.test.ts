@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { formatBodyForLog, redact } from '../../src/api/redact.js';
+
+describe('redact', () => {
+  it('replaces value and token at any depth, whatever their type', () => {
+    const body = {
+      key: 'NPM_TOKEN',
+      value: 'hunter2',
+      nested: [{ deeper: { Token: 'cog_abc', value: { any: 'thing' } } }],
+    };
+    expect(redact(body)).toEqual({
+      key: 'NPM_TOKEN',
+      value: '(redacted)',
+      nested: [{ deeper: { Token: '(redacted)', value: '(redacted)' } }],
+    });
+    expect(body.value).toBe('hunter2'); // the original is untouched
+  });
+
+  it('also replaces the fields the caller names', () => {
+    expect(redact({ api_key: 'k', note: 'n' }, ['api_key'])).toEqual({ api_key: '(redacted)', note: 'n' });
+  });
+
+  it('formats one compact line and shortens long bodies', () => {
+    expect(formatBodyForLog({ a: 1, value: 'x' })).toBe('{"a":1,"value":"(redacted)"}');
+    const long = formatBodyForLog({ items: Array.from({ length: 500 }, (_, i) => ({ i, value: 's' })) });
+    expect(long).toMatch(/… \(\d+ chars\)$/);
+    expect(long).not.toContain('"s"');
+  });
+});
