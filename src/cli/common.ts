@@ -1,0 +1,119 @@
+// What every command that talks to the API shares: loading the desired state, connecting (to
+// the API or an in-process emulator, D20), and building the undici client with its limits.
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createApiClient } from '../api/client.js';
+import { createDispatcher, resolveConnection } from '../api/connection.js';
+import type { ApiClient } from '../api/types.js';
+import { loadConfig } from '../config/load.js';
+import { formatDiagnostic } from '../config/format.js';
+import type { LoadedConfig } from '../config/types.js';
+import { DiagnosticsError } from '../engine/pipeline.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import type { Io } from './io.js';
+import { UsageError } from './exit.js';
+
+export interface ConnectOptions {
+  apiUrl?: string;
+  emulator?: boolean;
+  emulatorState?: string;
+  parallelism?: number;
+  maxRps?: number;
+  maxRetryWait?: number;
+  timeout?: number;
+  debug?: boolean;
+}
+
+export interface FileOptions {
+  file?: string[];
+}
+
+export const DEFAULT_EMULATOR_STATE = '.devinctl/emulator.json';
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got '${v}'`);
+  return n;
+};
+const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got '${v}'`);
+  return n;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function addFileOption(cmd: Command): Command {
+  return cmd.option('-f, --file <path>', 'desired-state YAML file or folder of *.yaml (repeatable; default devin.yaml)', collect);
+}
+
+export function addConnectOptions(cmd: Command): Command {
+  return cmd
+    .option('--api-url <url>', 'Devin API base URL (default $DEVIN_API_URL or https://api.devin.ai)')
+    .option('--emulator', 'run against an in-process Devin API emulator on loopback (D20)')
+    .option('--emulator-state <file>', `emulator state file (default ${DEFAULT_EMULATOR_STATE})`)
+    .option('--parallelism <n>', 'requests in flight at most (default 4)', int('--parallelism', 1))
+    .option('--max-rps <n>', 'requests per second at most (default: settings.rate_limit.rps, else unlimited)', num('--max-rps'))
+    .option('--max-retry-wait <seconds>', 'longest wait between retries (default 60)', num('--max-retry-wait'))
+    .option('--timeout <seconds>', 'per-request timeout (default 30)', num('--timeout'))
+    .option('--debug', 'log every HTTP request and response to stderr (secrets redacted)')
+    .option('--no-color', 'never colour the output');
+}
+
+export function addCollect(cmd: Command, flags: string, description: string): Command {
+  return cmd.option(flags, description, collect);
+}
+
+export async function loadDesired(io: Io, opts: FileOptions): Promise<LoadedConfig> {
+  const files = opts.file?.length ? opts.file : ['devin.yaml'];
+  const res = await loadConfig(files.map((f) => resolve(io.cwd, f)));
+  const rel = (p: string) => (p.startsWith(io.cwd + '/') ? p.slice(io.cwd.length + 1) : p);
+  const diagnostics = res.diagnostics.map((d) => ({ ...d, file: rel(d.file) }));
+  if (!res.config || diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
+  for (const d of diagnostics) io.err(formatDiagnostic(d) + '\n');
+  const config = res.config;
+  return { ...config, locate: (p) => { const pos = config.locate(p); return { ...pos, file: rel(pos.file) }; } };
+}
+
+export interface Connection {
+  api: ApiClient;
+  emulator?: RunningEmulator;
+  close(): Promise<void>;
+}
+
+export async function connect(io: Io, opts: ConnectOptions, config?: LoadedConfig): Promise<Connection> {
+  let baseUrl: string;
+  let token: string;
+  let emulator: RunningEmulator | undefined;
+  if (opts.emulator) {
+    if (opts.apiUrl) throw new UsageError('--emulator cannot be combined with --api-url');
+    const statePath = resolve(io.cwd, opts.emulatorState ?? DEFAULT_EMULATOR_STATE);
+    await mkdir(dirname(statePath), { recursive: true });
+    emulator = await startEmulator({ statePath, port: 0 });
+    baseUrl = emulator.url;
+    token = emulator.adminToken;
+  } else {
+    const conn = resolveConnection({ apiUrl: opts.apiUrl, env: io.env });
+    if ('errors' in conn) throw new UsageError(conn.errors.join('; '));
+    ({ baseUrl, token } = conn);
+  }
+  const dispatcher = createDispatcher(baseUrl, io.env);
+  const api = createApiClient({
+    baseUrl,
+    token,
+    dispatcher,
+    parallelism: opts.parallelism ?? 4,
+    maxRps: opts.maxRps ?? config?.doc.settings?.rate_limit?.rps,
+    maxRetryWaitMs: (opts.maxRetryWait ?? 60) * 1000,
+    timeoutMs: (opts.timeout ?? 30) * 1000,
+    log: opts.debug ? (line) => io.err(`[debug] ${line}\n`) : undefined,
+  });
+  return {
+    api,
+    emulator,
+    async close() {
+      await (dispatcher as { close?: () => Promise<void> }).close?.();
+      await emulator?.close();
+    },
+  };
+}

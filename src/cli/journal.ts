@@ -1,0 +1,62 @@
+// The apply journal (--journal FILE): every change as done, failed (status and detail) or
+// skipped, with created ids. Rewritten after each result, so an interrupted run still leaves it.
+import { open, rename } from 'node:fs/promises';
+import type { ChangeResult } from '../engine/apply.js';
+import type { Plan } from '../engine/types.js';
+
+export class Journal {
+  private entries = new Map<string, Record<string, unknown>>();
+  private writing: Promise<void> = Promise.resolve();
+  private state: 'running' | 'finished' = 'running';
+  private unmade: string[] = [];
+
+  private constructor(private path: string, private startedAt: string) {}
+
+  static async open(path: string, plan: Plan): Promise<Journal> {
+    const j = new Journal(path, new Date().toISOString());
+    for (const c of plan.changes) j.entries.set(c.address, { address: c.address, kind: c.kind, action: c.action, status: 'pending' });
+    await j.flush();
+    return j;
+  }
+
+  async record(r: ChangeResult): Promise<void> {
+    this.entries.set(r.address, {
+      address: r.address,
+      kind: r.kind,
+      action: r.action,
+      status: r.status,
+      ...(r.created.length ? { created_ids: r.created } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      ...(r.because ? { because: r.because } : {}),
+      ...(r.cascade ? { cascade: true } : {}),
+    });
+    await this.flush();
+  }
+
+  async finish(unmade: string[]): Promise<void> {
+    this.state = 'finished';
+    this.unmade = unmade;
+    await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      const doc = {
+        format_version: 1,
+        started_at: this.startedAt,
+        state: this.state,
+        changes: [...this.entries.values()],
+        ...(this.unmade.length ? { not_made: this.unmade } : {}),
+      };
+      const tmp = `${this.path}.tmp`;
+      const fh = await open(tmp, 'w', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(doc, null, 2) + '\n');
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.path);
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,18 @@
+// `devinctl validate`: every offline problem of the desired state, with zero requests (D7).
+import type { Command } from 'commander';
+import { addFileOption, loadDesired, type FileOptions } from './common.js';
+import { EXIT } from './exit.js';
+import type { Io } from './io.js';
+
+export async function validateCommand(io: Io, opts: FileOptions): Promise<number> {
+  const config = await loadDesired(io, opts);
+  const n = Object.keys(config.doc.organizations ?? {}).length;
+  io.out(`The desired state is valid (${config.files.length} file${config.files.length === 1 ? '' : 's'}, ${n} organization${n === 1 ? '' : 's'}).\n`);
+  return EXIT.ok;
+}
+
+export function registerValidate(program: Command, io: Io, run: (p: Promise<number>) => void): void {
+  const cmd = program.command('validate').description('check the desired-state files offline (no API requests)');
+  addFileOption(cmd);
+  cmd.action((o: FileOptions) => run(validateCommand(io, o)));
+}

@@ -1,0 +1,122 @@
+// The apply executor: runs a plan's changes as API calls in dependency order, at most
+// `parallelism` at a time, batching changes that share a kind's batch key (bulk endpoints).
+// Independent changes continue after a failure; dependents of a failure are skipped.
+import { ApiError } from '../api/types.js';
+import type { Change, ExecContext, Plan, ResourceKind } from './types.js';
+
+export type Outcome = 'done' | 'failed' | 'skipped';
+
+export interface ChangeResult {
+  address: string;
+  kind: string;
+  action: Change['action'];
+  status: Outcome;
+  created: string[];
+  error?: { status?: number; detail: string; uncertain?: boolean };
+  /** For skipped changes: the failed or skipped change it waited for. */
+  because?: string;
+  cascade?: boolean;
+}
+
+export interface ExecuteOptions {
+  parallelism: number;
+  onResult?: (r: ChangeResult) => void | Promise<void>;
+}
+
+export type BaseExecContext = Omit<ExecContext, 'created'>;
+
+function errorOf(e: unknown): ChangeResult['error'] {
+  if (e instanceof ApiError) return { status: e.status, detail: `${e.method} ${e.path}: ${e.status === 0 ? 'connection error' : `HTTP ${e.status}`}: ${e.detail}`, ...(e.uncertain ? { uncertain: true } : {}) };
+  return { detail: e instanceof Error ? e.message : String(e) };
+}
+
+export async function executePlan(plan: Plan, kinds: readonly ResourceKind[], base: BaseExecContext, opts: ExecuteOptions): Promise<ChangeResult[]> {
+  const kindOf = new Map(kinds.map((k) => [k.name, k]));
+  const byAddress = new Map(plan.changes.map((c) => [c.address, c]));
+  const results = new Map<string, ChangeResult>();
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const c of plan.changes) {
+    const deps = c.deps.filter((d) => byAddress.has(d));
+    waiting.set(c.address, deps.length);
+    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), c.address]);
+  }
+  let ready = plan.changes.filter((c) => waiting.get(c.address) === 0);
+  const running = new Set<Promise<void>>();
+
+  const finish = async (r: ChangeResult): Promise<void> => {
+    results.set(r.address, r);
+    await opts.onResult?.(r);
+    for (const d of dependents.get(r.address) ?? []) {
+      if (results.has(d)) continue;
+      const c = byAddress.get(d)!;
+      if (r.status !== 'done') {
+        await finish({ address: c.address, kind: c.kind, action: c.action, status: 'skipped', created: [], because: r.address, ...(c.cascade ? { cascade: true } : {}) });
+        continue;
+      }
+      const n = waiting.get(d)! - 1;
+      waiting.set(d, n);
+      if (n === 0) ready.push(c);
+    }
+  };
+
+  const runGroup = async (group: Change[]): Promise<void> => {
+    const kind = kindOf.get(group[0].kind)!;
+    const ids: string[] = [];
+    const ec: ExecContext = { ...base, created: (id) => void ids.push(id) };
+    let error: ChangeResult['error'];
+    try {
+      if (kind.batch && kind.batch.key(group[0]) !== undefined) await kind.batch.apply(group, ec);
+      else await kind.apply(group[0], ec);
+    } catch (e) {
+      error = errorOf(e);
+    }
+    for (let i = 0; i < group.length; i++) {
+      const c = group[i];
+      const created = error ? [] : ids.length === group.length ? [ids[i]] : group.length === 1 ? ids : [];
+      await finish({ address: c.address, kind: c.kind, action: c.action, status: error ? 'failed' : 'done', created, ...(error ? { error } : {}) });
+    }
+  };
+
+  while (ready.length > 0 || running.size > 0) {
+    // cascaded deletes need no call
+    while (ready.some((c) => c.cascade)) {
+      const now = ready.filter((c) => c.cascade);
+      ready = ready.filter((c) => !c.cascade);
+      for (const c of now) {
+        if (!results.has(c.address)) await finish({ address: c.address, kind: c.kind, action: c.action, status: 'done', created: [], cascade: true });
+      }
+    }
+    ready = ready.filter((c) => !results.has(c.address));
+    // group the ready changes by batch key, in plan order
+    const groups: Change[][] = [];
+    const open = new Map<string, Change[]>();
+    for (const c of ready) {
+      const kind = kindOf.get(c.kind)!;
+      const key = kind.batch?.key(c);
+      if (key === undefined) {
+        groups.push([c]);
+        continue;
+      }
+      let g = open.get(key);
+      if (!g || g.length >= kind.batch!.limit) {
+        g = [];
+        open.set(key, g);
+        groups.push(g);
+      }
+      g.push(c);
+    }
+    let launched = 0;
+    while (launched < groups.length && running.size < opts.parallelism) {
+      const group = groups[launched++];
+      const p: Promise<void> = runGroup(group).finally(() => running.delete(p));
+      running.add(p);
+    }
+    ready = groups.slice(launched).flat();
+    if (running.size > 0) await Promise.race(running);
+    else if (ready.length === 0) break;
+  }
+  const missing = plan.changes.filter((c) => !results.has(c.address));
+  if (missing.length) throw new Error(`internal error: apply never reached ${missing.map((c) => c.address).join(', ')}`);
+  return plan.changes.map((c) => results.get(c.address)!);
+}

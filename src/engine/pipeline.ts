@@ -1,0 +1,73 @@
+// The read side of a run: lookups, desired objects per kind, live reads fanned out per kind,
+// then the pure plan. Used by plan, apply, drift and the post-apply check.
+import type { ApiClient } from '../api/types.js';
+import type { Diagnostic, LoadedConfig } from '../config/types.js';
+import type { DesiredContext, DesiredResult, Lookups, ResourceKind, ResourceObject } from './types.js';
+import { readLookups } from './lookups.js';
+import { ignoreMatcher } from './ignore.js';
+import { makePlan, type PlanOutput } from './plan.js';
+
+export class DiagnosticsError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`${diagnostics.filter((d) => d.severity === 'error').length} error(s) in the desired state`);
+    this.name = 'DiagnosticsError';
+  }
+}
+
+export interface RunOptions {
+  secretValues?: Map<string, string>;
+  fingerprint?: DesiredContext['fingerprint'];
+}
+
+export interface PlanRun extends PlanOutput {
+  lookups: Lookups;
+  live: ResourceObject[];
+  ctx: DesiredContext;
+}
+
+export async function planFromApi(
+  api: ApiClient,
+  config: LoadedConfig,
+  kinds: readonly ResourceKind[],
+  options: RunOptions = {},
+): Promise<PlanRun> {
+  const ignored = ignoreMatcher(config.doc.settings);
+  const lookups = await readLookups(api, config.doc, ignored);
+  const ctx: DesiredContext = {
+    doc: config.doc,
+    locate: config.locate,
+    lookups,
+    secretValues: options.secretValues,
+    fingerprint: options.fingerprint,
+  };
+
+  const desired = new Map<string, DesiredResult>();
+  const diagnostics: Diagnostic[] = [];
+  for (const k of kinds) {
+    const res = k.desired(ctx);
+    desired.set(k.name, res);
+    diagnostics.push(...res.diagnostics);
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
+
+  // organizations leaving the file are deleted with their children (D18): read those too
+  const cascade = new Set<string>();
+  if (config.doc.organizations) {
+    for (const key of lookups.orgIdByKey.keys()) {
+      if (!(key in config.doc.organizations) && !ignored({ kind: 'organization', key, parent: '' })) cascade.add(key);
+    }
+  }
+
+  const liveLists = await Promise.all(
+    kinds.map((k) => {
+      const owned = desired.get(k.name)!.owned;
+      const scopes = k.name === 'organization' || owned.includes('') ? owned : [...new Set([...owned, ...cascade])];
+      return k.read(api, { lookups, scopes });
+    }),
+  );
+  const live = liveLists.flat();
+  const out = makePlan({ kinds, desired, live, cascade, ignored, ctx });
+  out.diagnostics.unshift(...diagnostics);
+  if (out.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(out.diagnostics);
+  return { ...out, lookups, live, ctx };
+}

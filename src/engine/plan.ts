@@ -1,0 +1,74 @@
+// plan: the pure middle of the pipeline. Ignore -> kind checks -> diff -> dependencies -> order
+// -> summary. No I/O; everything it needs is passed in.
+import type { Diagnostic } from '../config/types.js';
+import type { Change, DesiredContext, DesiredResult, Plan, ResourceKind, ResourceObject } from './types.js';
+import { addressOf, diff } from './diff.js';
+import { computeDeps, topoOrder } from './order.js';
+import type { IgnoreMatcher } from './ignore.js';
+
+export interface PlanInput {
+  kinds: readonly ResourceKind[];
+  desired: Map<string, DesiredResult>;
+  live: ResourceObject[];
+  cascade: Set<string>;
+  ignored: IgnoreMatcher;
+  ctx: DesiredContext;
+}
+
+export interface PlanOutput {
+  plan: Plan;
+  diagnostics: Diagnostic[]; // plan errors and warnings found with live state
+  desired: ResourceObject[]; // after ignore
+}
+
+export function summarize(changes: Change[]): Plan['summary'] {
+  const s = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const c of changes) s[c.action]++;
+  return s;
+}
+
+export function makePlan(input: PlanInput): PlanOutput {
+  const diagnostics: Diagnostic[] = [];
+  const kindOf = new Map(input.kinds.map((k) => [k.name, k]));
+  const liveByAddress = new Map(input.live.map((l) => [addressOf(l), l]));
+
+  // ignore: live objects matching a glob replace whatever desired says about them
+  const desired: ResourceObject[] = [];
+  for (const res of input.desired.values()) {
+    for (const d of res.objects) {
+      if (!input.ignored(d)) desired.push(d);
+      else if (!liveByAddress.has(addressOf(d))) {
+        diagnostics.push({ ...(d.pos ?? input.ctx.locate([])), severity: 'warning', message: `${addressOf(d)} matches settings.ignore and is left alone` });
+      }
+    }
+  }
+  const desiredAddresses = new Set(desired.map(addressOf));
+  for (const l of input.live) {
+    if (input.ignored(l) && !desiredAddresses.has(addressOf(l))) desired.push({ ...l, meta: undefined });
+  }
+  const live = input.live;
+
+  for (const k of input.kinds) {
+    if (!k.check) continue;
+    diagnostics.push(...k.check(desired.filter((d) => d.kind === k.name), live.filter((l) => l.kind === k.name), input.ctx));
+  }
+
+  const owned = new Map<string, Set<string>>();
+  for (const [kind, res] of input.desired) owned.set(kind, new Set(res.owned));
+  const traits = (kind: string) => kindOf.get(kind) ?? {};
+  const raw = diff({ traits, desired, live, owned, cascade: input.cascade }).filter((c) => !input.ignored(c));
+
+  const refs = (o: ResourceObject) => kindOf.get(o.kind)?.references?.(o as never) ?? [];
+  const rank = new Map(input.kinds.map((k, i) => [k.name, i]));
+  for (const c of raw) {
+    const sensitive = kindOf.get(c.kind)?.sensitive;
+    if (sensitive?.length) c.sensitive = [...sensitive];
+  }
+  const withDeps = computeDeps(raw, refs);
+  const ordered = topoOrder(withDeps, (c) => (c.action === 'delete' ? 100 - (rank.get(c.kind) ?? 0) : rank.get(c.kind) ?? 0));
+  return {
+    plan: { changes: ordered, warnings: diagnostics.filter((d) => d.severity === 'warning'), summary: summarize(ordered) },
+    diagnostics,
+    desired,
+  };
+}
