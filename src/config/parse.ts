@@ -1,0 +1,234 @@
+// One file's bytes → a plain JS value plus the position of every node (LocIndex), and the
+// problems found on the way: invalid UTF-8, YAML syntax, duplicate keys, unknown tags,
+// unknown aliases, and alias bombs (aliases are expanded here, under a budget, never by toJS).
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
+import { refPosition } from './format.js';
+import { childPointer, type LocIndex } from './paths.js';
+import type { Diagnostic, Position } from './types.js';
+import { article, isRecord, typeName } from './util.js';
+
+/** D7: at most this many alias resolutions per file (nested expansions count too). */
+export const MAX_ALIASES = 100;
+/** Values created by expanding aliases, per file: a second guard against a small alias bomb. */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+
+export interface ParsedFile {
+  file: string;
+  /** The document as plain data (undefined when the file is unusable). */
+  value: unknown;
+  index: LocIndex;
+  diagnostics: Diagnostic[];
+  /** Pointers whose value was already reported (unknown tag, unknown alias…): later stages stay quiet there. */
+  reported: Set<string>;
+}
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+const showTag = (tag: string) => (tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice(18)}` : tag);
+
+class AliasLimit extends Error {}
+
+export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
+  const out: ParsedFile = { file, value: undefined, index: new Map(), diagnostics: [], reported: new Set() };
+  const at = (line: number, col: number): Position => ({ file, line, col });
+  const error = (p: Position, message: string) => out.diagnostics.push({ ...p, severity: 'error', message });
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const p = bad < 0 ? at(1, 1) : positionOfByte(bytes, bad, file);
+    const hex = bad < 0 ? '' : ` (byte 0x${bytes[bad].toString(16).toUpperCase().padStart(2, '0')})`;
+    error(p, `invalid UTF-8${hex}: save the file as UTF-8`);
+    return out;
+  }
+
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const posAt = (offset: number): Position => {
+    const { line, col } = lc.linePos(offset);
+    return at(line, col);
+  };
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    if (e.code === 'TAG_RESOLVE_FAILED') continue; // reported per node below, as an error
+    const message = e.code === 'MULTIPLE_DOCS' ? 'a file holds one YAML document: remove the second `---`' : e.message;
+    error(posAt(e.pos[0]), message);
+  }
+  if (out.diagnostics.length > 0) return out; // a recovered tree would only add misleading follow-on errors
+
+  const c = doc.contents;
+  if (c === null || (isScalar(c) && c.value === null && !c.tag && c.range[0] === c.range[1])) {
+    error(at(1, 1), 'the file is empty: it needs at least `version: 1`');
+    return out;
+  }
+  const conv = new Converter(doc, posAt, out);
+  try {
+    out.value = conv.value(doc.contents, '', undefined);
+  } catch (e) {
+    if (!(e instanceof AliasLimit)) throw e;
+    error(at(1, 1), e.message);
+    out.value = undefined;
+    out.index.clear();
+    return out;
+  }
+  if (!isRecord(out.value)) {
+    const p = out.index.get('')?.value ?? at(1, 1);
+    error(p, `the top level must be a map (version, settings, enterprise, organizations), got ${out.value === null ? 'null' : article(typeName(out.value))}`);
+    out.value = undefined;
+  }
+  return out;
+}
+
+class Converter {
+  private aliases = 0;
+  private expanded = 0;
+  private depth = 0; // > 0 while expanding an alias
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly posAt: (offset: number) => Position,
+    private readonly out: ParsedFile,
+  ) {}
+
+  private pos(node: YamlNode | null | undefined): Position | undefined {
+    const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    return r ? this.posAt(r[0]) : undefined;
+  }
+
+  private error(p: Position, message: string, ptr?: string) {
+    this.out.diagnostics.push({ ...p, severity: 'error', message });
+    if (ptr !== undefined) this.out.reported.add(ptr);
+  }
+
+  value(node: unknown, ptr: string, keyPos: Position | undefined): unknown {
+    if (this.depth > 0 && ++this.expanded > MAX_ALIAS_EXPANSION) {
+      throw new AliasLimit(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`);
+    }
+    const fallback = keyPos ?? { file: this.out.file, line: 1, col: 1 };
+    if (node === null || node === undefined) {
+      this.out.index.set(ptr, { key: keyPos, value: fallback, collection: false });
+      return null;
+    }
+    const n = node as YamlNode;
+    const here = this.pos(n) ?? fallback;
+    if (isAlias(n)) {
+      if (++this.aliases > MAX_ALIASES) throw new AliasLimit(`too many YAML aliases: more than ${MAX_ALIASES} (the limit is ${MAX_ALIASES})`);
+      const target = n.resolve(this.doc);
+      if (!target) {
+        this.error(here, `unknown alias '*${n.source}': no anchor '&${n.source}' before it`, ptr);
+        this.out.index.set(ptr, { key: keyPos, value: here, collection: false });
+        return null;
+      }
+      this.depth++;
+      const v = this.value(target, ptr, keyPos);
+      this.depth--;
+      const loc = this.out.index.get(ptr);
+      if (loc) loc.value = here; // the alias is where this value was written
+      return v;
+    }
+    const tag = (n as { tag?: string }).tag;
+    let badTag = false;
+    if (tag && !CORE_TAGS.has(tag)) {
+      this.error(here, `unknown tag '${showTag(tag)}': tags are not supported`, ptr);
+      badTag = true;
+    }
+    if (isMap(n)) {
+      this.out.index.set(ptr, { key: keyPos, value: here, collection: true });
+      const obj: Record<string, unknown> = {};
+      const seen = new Map<string, Position>();
+      for (const pair of n.items) this.member(obj, seen, pair, ptr, here);
+      return obj;
+    }
+    if (isSeq(n)) {
+      this.out.index.set(ptr, { key: keyPos, value: here, collection: true });
+      return n.items.map((item, i) => {
+        const cptr = childPointer(ptr, i);
+        if (isPair(item)) {
+          // `[a: 1]`: a one-pair map inside a flow list
+          const p = this.pos(item.key as YamlNode) ?? here;
+          this.out.index.set(cptr, { value: p, collection: true });
+          const obj: Record<string, unknown> = {};
+          this.member(obj, new Map(), item, cptr, p);
+          return obj;
+        }
+        return this.value(item, cptr, undefined);
+      });
+    }
+    if (isScalar(n)) {
+      const empty = n.value === null && !!n.range && n.range[0] === n.range[1];
+      this.out.index.set(ptr, { key: keyPos, value: empty && keyPos ? keyPos : here, collection: false });
+      const v = n.value;
+      if (badTag) return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        this.error(here, 'infinite and NaN numbers are not supported', ptr);
+        return null;
+      }
+      if (typeof v === 'bigint') return Number(v);
+      return v;
+    }
+    this.error(here, 'unsupported YAML node', ptr);
+    return null;
+  }
+
+  private member(obj: Record<string, unknown>, seen: Map<string, Position>, pair: Pair<unknown, unknown>, ptr: string, mapPos: Position) {
+    const k = pair.key as YamlNode | null;
+    const kp = this.pos(k) ?? this.pos(pair.value as YamlNode) ?? mapPos;
+    let name: string;
+    if (k === null || k === undefined) name = '';
+    else if (isScalar(k)) {
+      const tag = (k as { tag?: string }).tag;
+      if (tag && !CORE_TAGS.has(tag)) {
+        this.error(kp, `unknown tag '${showTag(tag)}': tags are not supported`);
+      }
+      name = k.value === null || k.value === undefined ? '' : String(k.value);
+    } else {
+      this.error(kp, 'a map key must be a plain name (not an alias, a list or a map)');
+      return;
+    }
+    const first = seen.get(name);
+    if (first) {
+      this.error(kp, `duplicate key '${name}' (first at ${refPosition(first, kp)})`);
+      return;
+    }
+    seen.set(name, kp);
+    const v = this.value(pair.value, childPointer(ptr, name), kp);
+    Object.defineProperty(obj, name, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+}
+
+/** Byte offset of the first byte that starts an invalid UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  const n = b.length;
+  const cont = (j: number, lo = 0x80, hi = 0xbf) => j < n && b[j] >= lo && b[j] <= hi;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) i += 1;
+    else if (c >= 0xc2 && c <= 0xdf) {
+      if (!cont(i + 1)) return i;
+      i += 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      const lo = c === 0xe0 ? 0xa0 : 0x80;
+      const hi = c === 0xed ? 0x9f : 0xbf;
+      if (!cont(i + 1, lo, hi) || !cont(i + 2)) return i;
+      i += 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      const lo = c === 0xf0 ? 0x90 : 0x80;
+      const hi = c === 0xf4 ? 0x8f : 0xbf;
+      if (!cont(i + 1, lo, hi) || !cont(i + 2) || !cont(i + 3)) return i;
+      i += 4;
+    } else return i;
+  }
+  return -1;
+}
+
+/** Line and column (1-based, in characters like the YAML parser counts them) of a byte offset. */
+function positionOfByte(bytes: Uint8Array, offset: number, file: string): Position {
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+  const nl = before.lastIndexOf('\n');
+  let line = 1;
+  for (let i = 0; i < before.length; i++) if (before.charCodeAt(i) === 10) line++;
+  return { file, line, col: before.length - nl };
+}

@@ -1,0 +1,88 @@
+// Paths into a document and where their nodes were written. An index maps a JSON pointer
+// (the same escaping ajv uses in instancePath) to the key and value positions of that node.
+import type { DocPath, Position } from './types.js';
+
+export interface NodeLoc {
+  /** The map key that holds this node, when it is a map member. */
+  key?: Position;
+  /** The value node itself (the key's position when the value is empty). */
+  value: Position;
+  /** Map or list (a collection is reported at its key; a scalar at its value). */
+  collection: boolean;
+}
+
+export type LocIndex = Map<string, NodeLoc>;
+
+export type Locate = (path: DocPath) => Position;
+
+const escape = (seg: string | number) => String(seg).replace(/~/g, '~0').replace(/\//g, '~1');
+const unescape = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
+
+export function pointer(path: DocPath): string {
+  return path.map((s) => `/${escape(s)}`).join('');
+}
+
+export function childPointer(ptr: string, seg: string | number): string {
+  return `${ptr}/${escape(seg)}`;
+}
+
+export function parsePointer(ptr: string): string[] {
+  return ptr === '' ? [] : ptr.slice(1).split('/').map(unescape);
+}
+
+export function parentPointer(ptr: string): string | undefined {
+  if (ptr === '') return undefined;
+  return ptr.slice(0, ptr.lastIndexOf('/'));
+}
+
+/** The entry for `ptr`, or for its nearest ancestor that has one. */
+export function lookup(index: LocIndex, ptr: string): NodeLoc | undefined {
+  let p: string | undefined = ptr;
+  while (p !== undefined) {
+    const loc = index.get(p);
+    if (loc) return loc;
+    p = parentPointer(p);
+  }
+  return undefined;
+}
+
+/** Where a node "is": a collection at its key (when it has one), a scalar at its value. */
+export function naturalPosition(loc: NodeLoc): Position {
+  return loc.collection && loc.key ? loc.key : loc.value;
+}
+
+export function makeLocate(index: LocIndex, fallback: Position): Locate {
+  return (path) => {
+    const loc = lookup(index, pointer(path));
+    return loc ? naturalPosition(loc) : fallback;
+  };
+}
+
+const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** organizations.frontend.git_permissions[0]; odd keys are quoted: organizations["my org"]. */
+export function displayPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (plain.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** A pointer as a DocPath, with list indexes as numbers (found by walking `root`). */
+export function pathFromPointer(root: unknown, ptr: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let cur: unknown = root;
+  for (const seg of parsePointer(ptr)) {
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
