@@ -4,18 +4,21 @@
 import type { Command } from 'commander';
 import { executePlan, type ChangeResult } from '../engine/apply.js';
 import { GuardError } from '../engine/errors.js';
-import type { ExecContext } from '../engine/types.js';
+import type { Change, ExecContext } from '../engine/types.js';
 import { kinds } from '../kinds/index.js';
 import { renderPlanText } from '../render/text.js';
 import { ACTIONS } from '../render/symbols.js';
 import { addConnectOptions, addFileOption, connect, loadDesired, type ConnectOptions, type FileOptions } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { useColour, type Io } from './io.js';
-import { addGuardOptions, computePlan, guardsOf, type GuardOptions } from './plan.js';
+import { addGuardOptions, addSecretOptions, computePlan, guardsOf, type GuardOptions } from './plan.js';
+import { prepareSecrets, type SecretOptions } from './secrets.js';
+import { checkTokenFile, tokenSink } from './tokens.js';
 import { Journal } from './journal.js';
 
-export interface ApplyOptions extends ConnectOptions, FileOptions, GuardOptions {
+export interface ApplyOptions extends ConnectOptions, FileOptions, GuardOptions, SecretOptions {
   autoApprove?: boolean;
+  tokenFile?: string;
   journal?: string;
   color?: boolean;
 }
@@ -32,14 +35,17 @@ function resultLine(r: ChangeResult): string {
 
 export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> {
   const config = await loadDesired(io, opts);
+  const secrets = prepareSecrets(io, config, opts);
+  if (opts.tokenFile) await checkTokenFile(opts.tokenFile);
   const conn = await connect(io, opts, config);
   const colour = useColour(io, opts.color);
   try {
-    const run = await computePlan(conn.api, config);
+    const run = await computePlan(conn.api, config, secrets);
     io.out(renderPlanText(run.plan, { colour }));
     const problems = guardsOf(run, config, opts);
     if (problems.length) throw new GuardError(problems);
     if (run.plan.changes.length === 0) return EXIT.ok;
+    refuseUnrunnable(run.plan.changes, opts, Boolean(secrets.secretValues));
 
     if (!opts.autoApprove) {
       if (!io.stdinIsTTY) throw new UsageError('apply needs confirmation: run it on a terminal, or pass --auto-approve');
@@ -56,6 +62,10 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
       api: conn.api,
       lookups: run.lookups,
       desired,
+      liveIds: new Map(run.live.filter((l) => typeof l.meta?.id === 'string').map((l) => [`${l.kind}:${l.key}`, l.meta!.id as string])),
+      secretValues: secrets.secretValues,
+      fingerprinter: secrets.fingerprinter,
+      tokenSink: opts.tokenFile ? tokenSink(opts.tokenFile) : undefined,
       orgId(key) {
         const id = run.lookups.orgIdByKey.get(key);
         if (!id) throw new Error(`organization ${key} has no id (was its create skipped?)`);
@@ -79,7 +89,7 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
     let unmade: string[] = [];
     if (count('done') > 0) {
       // re-read: a change the API accepted but did not make is an error (DESIGN "Partial failure")
-      const after = await computePlan(conn.api, config);
+      const after = await computePlan(conn.api, config, secrets);
       const done = new Set(results.filter((r) => r.status === 'done').map((r) => r.address));
       unmade = after.plan.changes.filter((c) => done.has(c.address)).map((c) => c.address);
       for (const a of unmade) io.err(`Error: ${a}: the API accepted the change but live state does not show it\n`);
@@ -96,12 +106,26 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
   }
 }
 
+/** Refusals that must come before any call (D14, D12). */
+function refuseUnrunnable(changes: Change[], opts: ApplyOptions, haveValues: boolean): void {
+  const provisions = changes.filter((c) => c.kind === 'service-user' && (c.action === 'create' || c.action === 'replace'));
+  if (provisions.length && !opts.tokenFile) {
+    throw new UsageError(`the plan provisions ${provisions.map((c) => c.address).join(', ')}: pass --token-file FILE to receive the tokens (they are shown only once)`);
+  }
+  const secrets = changes.filter((c) => c.kind === 'secret' && (c.action === 'create' || c.action === 'replace'));
+  if (secrets.length && !haveValues) {
+    throw new UsageError(`the plan writes ${secrets.map((c) => c.address).join(', ')}, which needs secret values: run without --skip-secret-values`);
+  }
+}
+
 export function registerApply(program: Command, io: Io, run: (p: Promise<number>) => void): void {
   const cmd = program.command('apply').description('plan, confirm, and make the changes');
   addFileOption(cmd);
   addConnectOptions(cmd);
   addGuardOptions(cmd);
+  addSecretOptions(cmd);
   cmd
+    .option('--token-file <file>', 'append provisioned service-user tokens here as JSON lines (0600; required to provision)')
     .option('--auto-approve', 'skip the confirmation prompt (required without a terminal)')
     .option('--journal <file>', 'write a JSON journal of every change (done, failed, skipped, created ids) as the apply goes')
     .action((o: ApplyOptions) => run(applyCommand(io, o)));

@@ -14,13 +14,14 @@ import type { ApiClient } from '../api/types.js';
 import { addCollect, addConnectOptions, addFileOption, connect, loadDesired, type ConnectOptions, type FileOptions } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { useColour, type Io } from './io.js';
+import { prepareSecrets, type SecretOptions, type SecretRun } from './secrets.js';
 
 export interface GuardOptions {
   allowDelete?: string[];
   force?: boolean;
 }
 
-export interface PlanOptions extends ConnectOptions, FileOptions, GuardOptions {
+export interface PlanOptions extends ConnectOptions, FileOptions, GuardOptions, SecretOptions {
   detailedExitcode?: boolean;
   format?: string;
   color?: boolean;
@@ -51,8 +52,14 @@ export function guardsOf(run: PlanRun, config: LoadedConfig, opts: GuardOptions)
   });
 }
 
-export async function computePlan(api: ApiClient, config: LoadedConfig): Promise<PlanRun> {
-  return planFromApi(api, config, kinds);
+export async function computePlan(api: ApiClient, config: LoadedConfig, secrets: SecretRun): Promise<PlanRun> {
+  return planFromApi(api, config, kinds, secrets);
+}
+
+export function addSecretOptions(cmd: Command): Command {
+  return cmd
+    .option('--skip-secret-values', 'read no secret variables; secret values show as "not checked" (D12)')
+    .option('--adopt-secrets', 'replace secrets whose marker this run cannot verify (other key or scheme, D11)');
 }
 
 export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
@@ -60,9 +67,10 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
   if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, got '${format}'`);
   checkGuardFlags(opts);
   const config = await loadDesired(io, opts);
+  const secrets = prepareSecrets(io, config, opts);
   const conn = await connect(io, opts, config);
   try {
-    const run = await computePlan(conn.api, config);
+    const run = await computePlan(conn.api, config, secrets);
     if (format === 'json') io.out(renderPlanJson(run.plan));
     else io.out(renderPlanText(run.plan, { colour: useColour(io, opts.color) }));
     const problems = guardsOf(run, config, opts);
@@ -79,6 +87,7 @@ export function registerPlan(program: Command, io: Io, run: (p: Promise<number>)
   addFileOption(cmd);
   addConnectOptions(cmd);
   addGuardOptions(cmd);
+  addSecretOptions(cmd);
   cmd
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error, 3 refused by a guard)')
     .option('--format <format>', 'text or json', 'text')

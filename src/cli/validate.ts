@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { addFileOption, loadDesired, type FileOptions } from './common.js';
 import { EXIT } from './exit.js';
 import type { Io } from './io.js';
+import { prepareSecrets, type SecretOptions } from './secrets.js';
 
-export async function validateCommand(io: Io, opts: FileOptions): Promise<number> {
+export async function validateCommand(io: Io, opts: FileOptions & SecretOptions): Promise<number> {
   const config = await loadDesired(io, opts);
+  prepareSecrets(io, config, opts); // missing variables are offline problems too (D7)
   const n = Object.keys(config.doc.organizations ?? {}).length;
   io.out(`The desired state is valid (${config.files.length} file${config.files.length === 1 ? '' : 's'}, ${n} organization${n === 1 ? '' : 's'}).\n`);
   return EXIT.ok;
@@ -14,5 +16,7 @@ export async function validateCommand(io: Io, opts: FileOptions): Promise<number
 export function registerValidate(program: Command, io: Io, run: (p: Promise<number>) => void): void {
   const cmd = program.command('validate').description('check the desired-state files offline (no API requests)');
   addFileOption(cmd);
-  cmd.action((o: FileOptions) => run(validateCommand(io, o)));
+  cmd
+    .option('--skip-secret-values', 'do not check that the secret variables are set')
+    .action((o: FileOptions & SecretOptions) => run(validateCommand(io, o)));
 }

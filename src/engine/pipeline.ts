@@ -16,7 +16,8 @@ export class DiagnosticsError extends Error {
 
 export interface RunOptions {
   secretValues?: Map<string, string>;
-  fingerprint?: DesiredContext['fingerprint'];
+  fingerprinter?: DesiredContext['fingerprinter'];
+  adoptSecrets?: boolean;
 }
 
 export interface PlanRun extends PlanOutput {
@@ -38,7 +39,8 @@ export async function planFromApi(
     locate: config.locate,
     lookups,
     secretValues: options.secretValues,
-    fingerprint: options.fingerprint,
+    fingerprinter: options.fingerprinter,
+    adoptSecrets: options.adoptSecrets,
   };
 
   const desired = new Map<string, DesiredResult>();
@@ -58,16 +60,31 @@ export async function planFromApi(
     }
   }
 
+  ctx.cascade = cascade;
+  const sharedReads = new Map<string, Promise<unknown>>();
+  const readWarnings: Diagnostic[] = [];
   const liveLists = await Promise.all(
     kinds.map((k) => {
       const owned = desired.get(k.name)!.owned;
       const scopes = k.name === 'organization' || owned.includes('') ? owned : [...new Set([...owned, ...cascade])];
-      return k.read(api, { lookups, scopes });
+      return k.read(api, {
+        lookups,
+        scopes,
+        cascade,
+        shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+          if (!sharedReads.has(key)) sharedReads.set(key, read());
+          return sharedReads.get(key) as Promise<T>;
+        },
+        warn(message, at = []) {
+          readWarnings.push({ ...config.locate(at), severity: 'warning', message });
+        },
+      });
     }),
   );
   const live = liveLists.flat();
   const out = makePlan({ kinds, desired, live, cascade, ignored, ctx });
-  out.diagnostics.unshift(...diagnostics);
+  out.diagnostics.unshift(...diagnostics, ...readWarnings);
+  out.plan.warnings.unshift(...diagnostics.filter((d) => d.severity === 'warning'), ...readWarnings);
   if (out.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(out.diagnostics);
   return { ...out, lookups, live, ctx };
 }

@@ -50,7 +50,7 @@ export function makePlan(input: PlanInput): PlanOutput {
 
   for (const k of input.kinds) {
     if (!k.check) continue;
-    diagnostics.push(...k.check(desired.filter((d) => d.kind === k.name), live.filter((l) => l.kind === k.name), input.ctx));
+    diagnostics.push(...k.check(desired, live, input.ctx));
   }
 
   const owned = new Map<string, Set<string>>();
@@ -61,14 +61,38 @@ export function makePlan(input: PlanInput): PlanOutput {
   const refs = (o: ResourceObject) => kindOf.get(o.kind)?.references?.(o as never) ?? [];
   const rank = new Map(input.kinds.map((k, i) => [k.name, i]));
   for (const c of raw) {
-    const sensitive = kindOf.get(c.kind)?.sensitive;
-    if (sensitive?.length) c.sensitive = [...sensitive];
+    const kind = kindOf.get(c.kind);
+    if (kind?.sensitive?.length) c.sensitive = [...kind.sensitive];
+    const why = kind?.describe?.(c);
+    if (why) c.reason = why;
   }
-  const withDeps = computeDeps(raw, refs);
+  const withDeps = mergeTogether(computeDeps(raw, refs), kindOf);
   const ordered = topoOrder(withDeps, (c) => (c.action === 'delete' ? 100 - (rank.get(c.kind) ?? 0) : rank.get(c.kind) ?? 0));
   return {
     plan: { changes: ordered, warnings: diagnostics.filter((d) => d.severity === 'warning'), summary: summarize(ordered) },
     diagnostics,
     desired,
   };
+}
+
+/** Changes of a `together` batch run as one call: each waits for the union of their dependencies. */
+function mergeTogether(changes: Change[], kindOf: Map<string, ResourceKind>): Change[] {
+  const union = new Map<string, Set<string>>();
+  const keyOf = (c: Change) => {
+    const b = kindOf.get(c.kind)?.batch;
+    return b?.together ? b.key(c) : undefined;
+  };
+  for (const c of changes) {
+    const k = keyOf(c);
+    if (k === undefined) continue;
+    if (!union.has(k)) union.set(k, new Set());
+    for (const d of c.deps) union.get(k)!.add(d);
+  }
+  if (union.size === 0) return changes;
+  return changes.map((c) => {
+    const k = keyOf(c);
+    if (k === undefined) return c;
+    const members = new Set(changes.filter((o) => keyOf(o) === k).map((o) => o.address));
+    return { ...c, deps: [...union.get(k)!].filter((d) => !members.has(d)).sort() };
+  });
 }

@@ -9,6 +9,7 @@
 //   no-op    before = live spec          after = before
 import type { ApiClient } from '../api/types.js';
 import type { DesiredDoc, Diagnostic, DocPath, Position } from '../config/types.js';
+import type { Fingerprinter } from './fingerprint.js';
 
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'no-op';
 
@@ -103,7 +104,11 @@ export interface DesiredContext {
   lookups: Lookups;
   /** Secret values by "org/KEY"; undefined with --skip-secret-values. */
   secretValues?: Map<string, string>;
-  fingerprint?: (orgId: string, key: string, value: string) => string;
+  fingerprinter?: Fingerprinter;
+  /** Organizations this plan deletes (set before the kinds' checks run). */
+  cascade?: ReadonlySet<string>;
+  /** --adopt-secrets: replace secrets whose marker this run cannot check (D11). */
+  adoptSecrets?: boolean;
 }
 
 export interface DesiredResult<S extends Spec = Spec> {
@@ -117,6 +122,12 @@ export interface ReadContext {
   lookups: Lookups;
   /** Scopes to read: owned ones plus organizations being deleted (to show cascades). */
   scopes: string[];
+  /** Organizations being deleted by this plan (D18). */
+  cascade: ReadonlySet<string>;
+  /** One read shared by several kinds in a run (e.g. the enterprise service-user list). */
+  shared<T>(key: string, read: () => Promise<T>): Promise<T>;
+  /** A warning about live state (e.g. a legacy secret type), shown with the plan. */
+  warn(message: string, at?: DocPath): void;
 }
 
 /** What the executor passes to a kind's writers. */
@@ -128,8 +139,10 @@ export interface ExecContext {
   roleId(type: 'enterprise' | 'org', name: string): string;
   /** Record an id created by this change (journal). */
   created(id: string): void;
+  /** Live ids by address, from the read and from creates earlier in this apply. */
+  liveIds: Map<string, string>;
   secretValues?: Map<string, string>;
-  fingerprint?: (orgId: string, key: string, value: string) => string;
+  fingerprinter?: Fingerprinter;
   tokenSink?: (entry: { name: string; id: string; token: string }) => Promise<void>;
   /** The desired objects of the whole plan, by address (for writes that send a whole collection). */
   desired: Map<string, ResourceObject>;
@@ -151,13 +164,17 @@ export interface ResourceKind<S extends Spec = Spec> {
   /** Compare two specs field by field; default: canonical JSON equality of each desired field. */
   equal?(field: string, desired: JsonValue | undefined, live: JsonValue | undefined): boolean;
   /** Plan-time checks that need both sides (e.g. D9: dropping a hands-off default tag). */
-  check?(desired: ResourceObject<S>[], live: ResourceObject<S>[], ctx: DesiredContext): Diagnostic[];
+  check?(desired: ResourceObject[], live: ResourceObject[], ctx: DesiredContext): Diagnostic[];
+  /** A kind's own words for why a change happens (shown in the plan). */
+  describe?(change: Change): string | undefined;
   /** Run one change. */
   apply(change: Change, ec: ExecContext): Promise<void>;
   /** Changes sharing a batch key run as one call (bulk endpoints). */
   batch?: {
     key(change: Change): string | undefined;
     limit: number;
+    /** All changes with one key run as one call, after the union of their dependencies. */
+    together?: boolean;
     apply(changes: Change[], ec: ExecContext): Promise<void>;
   };
 }

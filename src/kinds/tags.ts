@@ -46,11 +46,13 @@ export const tags: ResourceKind<TagsSpec> = {
   check(desired, live, ctx) {
     // D9: dropping the live default while `default` is hands-off is a plan error.
     const out: Diagnostic[] = [];
-    const liveBy = new Map(live.map((l) => [l.key, l]));
+    const liveBy = new Map(live.filter((l) => l.kind === 'tags').map((l) => [l.key, l]));
     for (const d of desired) {
+      if (d.kind !== 'tags') continue;
       const l = liveBy.get(d.key);
       const liveDefault = l?.spec.default;
-      if ('default' in d.spec || !liveDefault || d.spec.allowed.includes(liveDefault)) continue;
+      const allowed = d.spec.allowed as string[];
+      if ('default' in d.spec || typeof liveDefault !== 'string' || allowed.includes(liveDefault)) continue;
       out.push(diag(ctx, ['organizations', d.key, 'tags'],
         `the allowed tags drop '${liveDefault}', the live default tag; set 'default' (or null) to say what the default becomes`));
     }

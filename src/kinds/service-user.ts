@@ -1,0 +1,135 @@
+// Kind `service-user` (address service-user:<name>): a service user provisioned with a role
+// (D4). Enterprise ones hold an enterprise role; org-scoped ones are owned by one organization.
+// Provisioning returns the only copy of the token, which goes to --token-file (D14). An expired
+// service user is replaced, which deletes it (guarded by --allow-delete service-user).
+import type { Diagnostic } from '../config/types.js';
+import type { Change, ExecContext, ResourceKind, ResourceObject, Spec } from '../engine/types.js';
+import { diag, enc, resolveRole } from './common.js';
+import { enterpriseRole, liveServiceUsers, SU_MEMBERS } from './service-users-live.js';
+
+interface ServiceUserSpec extends Spec {
+  role: string;
+  /** '' for an enterprise service user, else the organization that owns it. */
+  scope: string;
+  ttl_days?: number;
+  expired?: boolean;
+}
+
+const DAY = 86_400;
+export const DEFAULT_TTL_DAYS = 365;
+const WARN_DAYS = 30;
+
+export const serviceUser: ResourceKind<ServiceUserSpec> = {
+  name: 'service-user',
+  collection: 'service users',
+  immutable: ['scope', 'expired'],
+
+  desired(ctx) {
+    const objects: ResourceObject<ServiceUserSpec>[] = [];
+    const owned: string[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const ent = ctx.doc.enterprise?.service_users;
+    if (ent) {
+      owned.push('');
+      for (const [name, su] of Object.entries(ent)) {
+        resolveRole(ctx, 'enterprise', su.role, ['enterprise', 'service_users', name, 'role'], diagnostics);
+        const spec: ServiceUserSpec = { role: su.role, scope: '', expired: false };
+        if (su.ttl_days !== undefined) spec.ttl_days = su.ttl_days;
+        objects.push({ kind: 'service-user', key: name, parent: '', spec, pos: ctx.locate(['enterprise', 'service_users', name]) });
+      }
+    }
+    for (const [org, doc] of Object.entries(ctx.doc.organizations ?? {})) {
+      if (!doc?.service_users) continue;
+      owned.push(org);
+      for (const [name, v] of Object.entries(doc.service_users)) {
+        if (typeof v === 'string') continue; // an org role of an enterprise service user
+        resolveRole(ctx, 'org', v.role, ['organizations', org, 'service_users', name, 'role'], diagnostics);
+        const spec: ServiceUserSpec = { role: v.role, scope: org, expired: false };
+        if (v.ttl_days !== undefined) spec.ttl_days = v.ttl_days;
+        objects.push({ kind: 'service-user', key: name, parent: org, spec, pos: ctx.locate(['organizations', org, 'service_users', name]) });
+      }
+    }
+    return { objects, owned, diagnostics };
+  },
+
+  async read(api, ctx) {
+    if (ctx.scopes.length === 0) return [];
+    const now = Math.floor(Date.now() / 1000);
+    const out: ResourceObject<ServiceUserSpec>[] = [];
+    for (const su of await liveServiceUsers(api, ctx)) {
+      const ent = enterpriseRole(su);
+      const orgA = su.role_assignments.find((a) => a.org_id !== null);
+      const scope = ent !== undefined ? '' : orgA ? (ctx.lookups.orgKeyById.get(orgA.org_id!) ?? orgA.org_id!) : '';
+      const role = ent ?? orgA?.role.role_name ?? '';
+      const expired = su.expires_at !== null && su.expires_at <= now;
+      out.push({
+        kind: 'service-user',
+        key: su.name,
+        parent: scope,
+        spec: { role, scope, expired },
+        meta: { id: su.service_user_id, expires_at: su.expires_at },
+      });
+      if (!expired && su.expires_at !== null && su.expires_at - now < WARN_DAYS * DAY) {
+        const days = Math.max(0, Math.floor((su.expires_at - now) / DAY));
+        ctx.warn(`service user ${su.name} expires in ${days} day${days === 1 ? '' : 's'} (${new Date(su.expires_at * 1000).toISOString().slice(0, 10)}); after that devinctl replaces it`);
+      }
+    }
+    return out;
+  },
+
+  // ttl_days applies at provisioning only (D4): never a change
+  equal(field, desired, live) {
+    if (field === 'ttl_days') return true;
+    return JSON.stringify(desired) === JSON.stringify(live);
+  },
+
+  describe(change) {
+    if (change.action !== 'replace') return undefined;
+    if (change.fields.some((f) => f.field === 'expired')) return 'expired: a replace deletes it and provisions a new one (new token)';
+    return 'moves between enterprise and organization scope: deleted and provisioned again';
+  },
+
+  references: (o) => (o.spec.scope ? [`organization:${o.spec.scope}`] : []),
+
+  check(desired, live, ctx) {
+    // D5: the caller is never deleted or re-roled
+    const out: Diagnostic[] = [];
+    const caller = ctx.lookups.caller?.service_user_id;
+    if (!caller) return out;
+    const me = live.find((l) => l.kind === 'service-user' && l.meta?.id === caller);
+    if (!me) return out;
+    const want = desired.find((d) => d.kind === 'service-user' && d.key === me.key);
+    const owned = me.spec.scope === '' ? ctx.doc.enterprise?.service_users !== undefined : ctx.doc.organizations?.[me.parent]?.service_users !== undefined;
+    const at = me.spec.scope === '' ? ['enterprise', 'service_users'] : ['organizations', me.parent, 'service_users'];
+    if (!want && owned) out.push(diag(ctx, at, `the plan would delete service user '${me.key}', the caller devinctl runs as (D5): add it to the file or to settings.ignore`));
+    else if (want && want.spec.role !== me.spec.role) out.push(diag(ctx, [...at, me.key], `the plan would change the role of service user '${me.key}', the caller devinctl runs as (D5)`));
+    return out;
+  },
+
+  async apply(change, ec) {
+    if (change.action === 'delete' || change.action === 'replace') await ec.api.delete(`${SU_MEMBERS}/${enc(String(change.meta!.id))}`);
+    if (change.action === 'create' || change.action === 'replace') await provision(change, ec);
+    if (change.action === 'update') {
+      const s = change.after as ServiceUserSpec;
+      const id = String(change.meta!.id);
+      const url = s.scope ? `/v3/enterprise/organizations/${enc(ec.orgId(s.scope))}/members/service-users/${enc(id)}` : `${SU_MEMBERS}/${enc(id)}`;
+      await ec.api.patch(url, { role_id: ec.roleId(s.scope ? 'org' : 'enterprise', s.role) });
+    }
+  },
+};
+
+async function provision(change: Change, ec: ExecContext): Promise<void> {
+  const s = change.after as ServiceUserSpec;
+  if (!ec.tokenSink) throw new Error('provisioning a service user needs --token-file');
+  const body = {
+    name: change.key,
+    role_id: ec.roleId(s.scope ? 'org' : 'enterprise', s.role),
+    ttl_seconds: (s.ttl_days ?? DEFAULT_TTL_DAYS) * DAY,
+  };
+  const url = s.scope ? `/v3beta1/organizations/${enc(ec.orgId(s.scope))}/service-users` : '/v3beta1/enterprise/service-users';
+  const res = await ec.api.post<{ service_user: { service_user_id: string }; token: string }>(url, body, { redact: ['token'] });
+  const id = res.service_user.service_user_id;
+  ec.created(id);
+  ec.liveIds.set(change.address, id);
+  await ec.tokenSink({ name: change.key, id, token: res.token });
+}
