@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatBodyForLog, redact } from '../../src/api/redact.js';
 
@@ -25,5 +26,26 @@ describe('redact', () => {
     const long = formatBodyForLog({ items: Array.from({ length: 500 }, (_, i) => ({ i, value: 's' })) });
     expect(long).toMatch(/… \(\d+ chars\)$/);
     expect(long).not.toContain('"s"');
+  });
+});
+
+describe('redact, for any body', () => {
+  it('never lets a value or token field through, at any depth', () => {
+    const SECRET = 'S3CR3T-canary';
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.constant(SECRET),
+        fc.string(),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'value', 'token', 'Value'), tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(tree, (body) => {
+        const text = formatBodyForLog({ value: body, token: body, nested: [{ value: body }] });
+        expect(text).not.toContain(SECRET);
+      }),
+    );
   });
 });
