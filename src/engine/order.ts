@@ -17,10 +17,11 @@ export function computeDeps(changes: Change[], refs: ReferencesOf): Change[] {
   // before-references: X -> changes whose before references X
   const referrers = new Map<string, string[]>();
   for (const c of changes) {
-    if (c.cascade) continue;
     const before = asObject(c, 'before');
     if (!before) continue;
     for (const r of refs(before)) {
+      // a cascaded delete goes with its organization; others referring to it wait for it
+      if (c.cascade && r === `organization:${c.parent}`) continue;
       if (!referrers.has(r)) referrers.set(r, []);
       referrers.get(r)!.push(c.address);
     }

@@ -75,8 +75,9 @@ export async function planFromApi(
           if (!sharedReads.has(key)) sharedReads.set(key, read());
           return sharedReads.get(key) as Promise<T>;
         },
-        warn(message, at = []) {
-          readWarnings.push({ ...config.locate(at), severity: 'warning', message });
+        warn(message, at) {
+          const pos = at ? config.locate(at) : { file: '', line: 0, col: 0 };
+          readWarnings.push({ ...pos, severity: 'warning', message });
         },
       });
     }),

@@ -56,7 +56,7 @@ export function renderChangeText(c: Change, o: TextOptions): string[] {
 }
 
 export function renderWarningsText(warnings: Diagnostic[]): string[] {
-  return warnings.map((w) => `Warning: ${w.file}:${w.line}:${w.col}: ${w.message}`);
+  return warnings.map((w) => (w.line > 0 ? `Warning: ${w.file}:${w.line}:${w.col}: ${w.message}` : `Warning: ${w.message}`));
 }
 
 export function renderPlanText(plan: Plan, o: TextOptions): string {
