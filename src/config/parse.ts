@@ -51,10 +51,14 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     const { line, col } = lc.linePos(offset);
     return at(line, col);
   };
-  for (const e of [...doc.errors, ...doc.warnings]) {
+  let lastLine = 0;
+  for (const e of [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0])) {
     if (e.code === 'TAG_RESOLVE_FAILED') continue; // reported per node below, as an error
+    const p = posAt(e.pos[0]);
+    if (p.line === lastLine) continue; // the parser's follow-on complaints about the same mistake
+    lastLine = p.line;
     const message = e.code === 'MULTIPLE_DOCS' ? 'a file holds one YAML document: remove the second `---`' : e.message;
-    error(posAt(e.pos[0]), message);
+    error(p, message);
   }
   if (out.diagnostics.length > 0) return out; // a recovered tree would only add misleading follow-on errors
 
@@ -63,7 +67,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     error(at(1, 1), 'the file is empty: it needs at least `version: 1`');
     return out;
   }
-  const conv = new Converter(doc, posAt, out);
+  const conv = new Converter(doc, text, posAt, out);
   try {
     out.value = conv.value(doc.contents, '', undefined);
   } catch (e) {
@@ -88,6 +92,7 @@ class Converter {
 
   constructor(
     private readonly doc: Document.Parsed,
+    private readonly text: string,
     private readonly posAt: (offset: number) => Position,
     private readonly out: ParsedFile,
   ) {}
@@ -95,6 +100,14 @@ class Converter {
   private pos(node: YamlNode | null | undefined): Position | undefined {
     const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
     return r ? this.posAt(r[0]) : undefined;
+  }
+
+  /** Where a node's tag was written: tags precede their node (allowing for an anchor and line breaks). */
+  private tagPos(node: YamlNode, tag: string, fallback: Position): Position {
+    const start = (node as { range?: [number, number, number] }).range?.[0];
+    if (start === undefined) return fallback;
+    const i = this.text.lastIndexOf(showTag(tag), start);
+    return i >= 0 && start - i <= 256 ? this.posAt(i) : fallback;
   }
 
   private error(p: Position, message: string, ptr?: string) {
@@ -131,7 +144,7 @@ class Converter {
     const tag = (n as { tag?: string }).tag;
     let badTag = false;
     if (tag && !CORE_TAGS.has(tag)) {
-      this.error(here, `unknown tag '${showTag(tag)}': tags are not supported`, ptr);
+      this.error(this.tagPos(n, tag, here), `unknown tag '${showTag(tag)}': tags are not supported`, ptr);
       badTag = true;
     }
     if (isMap(n)) {
@@ -160,7 +173,7 @@ class Converter {
       const empty = n.value === null && !!n.range && n.range[0] === n.range[1];
       this.out.index.set(ptr, { key: keyPos, value: empty && keyPos ? keyPos : here, collection: false });
       const v = n.value;
-      if (badTag) return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+      if (badTag) return null; // reported; its value means nothing to later stages
       if (typeof v === 'number' && !Number.isFinite(v)) {
         this.error(here, 'infinite and NaN numbers are not supported', ptr);
         return null;
@@ -180,7 +193,7 @@ class Converter {
     else if (isScalar(k)) {
       const tag = (k as { tag?: string }).tag;
       if (tag && !CORE_TAGS.has(tag)) {
-        this.error(kp, `unknown tag '${showTag(tag)}': tags are not supported`);
+        this.error(this.tagPos(k, tag, kp), `unknown tag '${showTag(tag)}': tags are not supported`);
       }
       name = k.value === null || k.value === undefined ? '' : String(k.value);
     } else {

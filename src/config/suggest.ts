@@ -24,17 +24,20 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * Up to `max` candidates close to `name`, best first (ties by name). Comparison ignores case,
- * and a candidate qualifies when at most a third of the longer name (at least one edit) differs.
+ * Up to `max` candidates close to `name`, best first (ties by name). Comparison ignores case;
+ * a candidate qualifies when at most a third of the longer name (at least one edit) differs,
+ * or when `name` (3 characters or more) is its beginning ('ttl' → 'ttl_days').
  */
 export function closeMatches(name: string, candidates: Iterable<string>, max = 3): string[] {
   const needle = name.toLowerCase();
   const scored: { c: string; d: number }[] = [];
   for (const c of new Set(candidates)) {
     if (c === name) continue;
-    const d = editDistance(needle, c.toLowerCase());
+    const lc = c.toLowerCase();
+    const d = editDistance(needle, lc);
     const limit = Math.max(1, Math.floor(Math.max(needle.length, c.length) / 3));
     if (d <= limit) scored.push({ c, d });
+    else if (needle.length >= 3 && lc.startsWith(needle)) scored.push({ c, d: limit + 1 }); // an abbreviation: after real typos
   }
   scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
   return scored.slice(0, Math.max(0, max)).map((s) => s.c);
