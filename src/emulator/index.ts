@@ -47,9 +47,9 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Every route served, as "METHOD /path/{template}" (for contract tests and docs). */
-export function listRoutes(): { method: string; path: string }[] {
-  return ROUTES.map((r) => ({ method: r.method, path: r.path }));
+/** Every route served: method, path template as in the spec, and whether it answers a v3 page. */
+export function listRoutes(): { method: string; path: string; paged: boolean }[] {
+  return ROUTES.map((r) => ({ method: r.method, path: r.path, paged: r.paged === true }));
 }
 
 /** "50" → 50, "10-200" → {min: 10, max: 200}; for command-line flags. */
