@@ -95,7 +95,7 @@ export function validateSchema(doc: unknown, index: LocIndex, fallback: Position
       if (under(kptr)) continue;
       const why = e.keyword === 'pattern' && e.params.pattern === ENV_NAME_PATTERN
         ? 'use letters, digits and _, not starting with a digit'
-        : plainMessage(e, undefined);
+        : plainMessage(e);
       const what = e.params.pattern === ENV_NAME_PATTERN ? 'secret key' : 'key';
       push({ d: diag(keyAt(kptr), `invalid ${what} '${name}': ${why}`), ptr: kptr, keyword: e.keyword });
       continue;
@@ -119,7 +119,7 @@ export function validateSchema(doc: unknown, index: LocIndex, fallback: Position
         break;
       }
       default:
-        push({ d: diag(natural(ptr), `${label(path)}${plainMessage(e, path)}`), ptr, keyword: e.keyword });
+        push({ d: diag(natural(ptr), `${label(path)}${plainMessage(e)}`), ptr, keyword: e.keyword });
     }
   }
 
@@ -142,7 +142,7 @@ function diag(p: Position, message: string): Diagnostic {
 }
 
 /** A sentence for one ajv error about a value. Never echoes a string value (it could be a secret). */
-function plainMessage(e: ErrorObject, _path: (string | number)[] | undefined): string {
+function plainMessage(e: ErrorObject): string {
   const ps = (e.parentSchema ?? {}) as Record<string, unknown>;
   const got = (e as { data?: unknown }).data;
   const num = typeof got === 'number' ? `, got ${got}` : '';

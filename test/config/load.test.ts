@@ -194,6 +194,12 @@ describe('limits (D7)', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('a few aliases of a huge anchor are refused before they expand too far', async () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => i).join(', ');
+    const src = `version: 1\nx: &big [${big}]\n${Array.from({ length: 60 }, (_, i) => `y${i}: *big\n`).join('')}`;
+    expect(await lines(src)).toEqual(['f.yaml:1:1: error: YAML aliases expand to more than 1000000 values (an alias bomb?)']);
+  });
+
   it('aliases that expand are positioned at the alias, their insides at the anchor', async () => {
     const r = await load({ 'f.yaml': 'version: 1\norganizations:\n  a: &o\n    tgas: []\n  b: *o\n' });
     // the same mistake, written once, reached twice: reported at the one place it was written
