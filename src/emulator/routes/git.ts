@@ -37,6 +37,7 @@ const bulkSchema = obj({
 /** Validates a bulk body (shape, exactly-one-path, known connections) and returns new stored entries. */
 function buildEntries(state: EmulatorState, orgId: string, rawBody: unknown, now: number): StateGitPermission[] {
   const body = validateBody<{ permissions: CreateEntry[] }>(rawBody, bulkSchema);
+  findOrg(state, orgId);
   const errors: ValidationItem[] = [];
   const rawList = (rawBody as { permissions: unknown[] }).permissions;
   body.permissions.forEach((e, i) => {
@@ -92,7 +93,6 @@ export const gitRoutes: Route[] = [
     path: BASE,
     permission: perm,
     handle: ({ state, params, body, now }) => {
-      findOrg(state, params.org_id);
       const created = buildEntries(state, params.org_id, body, now);
       state.git_permissions.push(...created);
       return { body: created.map(gitPermissionView) };
@@ -103,7 +103,6 @@ export const gitRoutes: Route[] = [
     path: BASE,
     permission: perm,
     handle: ({ state, params, body, now }) => {
-      findOrg(state, params.org_id);
       const created = buildEntries(state, params.org_id, body, now);
       state.git_permissions = state.git_permissions.filter((p) => p.org_id !== params.org_id).concat(created);
       return { body: created.map(gitPermissionView) };
