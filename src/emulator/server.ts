@@ -49,7 +49,9 @@ function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw invalid([{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }]);
+    const message = (err as Error).message;
+    const position = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
+    throw invalid([{ type: 'json_invalid', loc: ['body', position], msg: 'JSON decode error', input: {}, ctx: { error: message } }]);
   }
 }
 

@@ -31,6 +31,13 @@ describe('organizations', () => {
     expect(none.body.detail).toEqual([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
   });
 
+  it('rejects a body that is not JSON with a FastAPI json_invalid error', async () => {
+    const emu = await emulator();
+    const res = await call(emu, 'POST', ORGS, { rawBody: '{name: 1}' });
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toEqual([{ type: 'json_invalid', loc: ['body', 1], msg: 'JSON decode error', input: {}, ctx: { error: expect.any(String) } }]);
+  });
+
   it('allows two organizations with the same name (names are not unique)', async () => {
     const emu = await emulator();
     const a = await call(emu, 'POST', ORGS, { body: { name: 'frontend' } });
