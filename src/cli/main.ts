@@ -11,6 +11,7 @@ import { registerPlan } from './plan.js';
 import { registerApply } from './apply.js';
 import { registerValidate } from './validate.js';
 import { registerEmulator } from './emulator.js';
+import { registerExport } from './export.js';
 
 export interface RunExtras {
   /** Resolves when a long-running command (emulator) should stop. */
@@ -31,6 +32,7 @@ export async function run(argv: string[], io: Io, extras: RunExtras = {}): Promi
   registerValidate(program, io, go);
   registerPlan(program, io, go);
   registerApply(program, io, go);
+  registerExport(program, io, go);
   registerEmulator(program, io, go, extras.until ?? (() => new Promise<void>((r) => process.once('SIGINT', () => r()))));
   try {
     await program.parseAsync(argv, { from: 'user' });
