@@ -1,22 +1,25 @@
-// `devinctl apply`: plan, show it, confirm (or --auto-approve), run the ordered calls, then
-// re-read and check that live state now matches. Exit 0 when everything converged, 1 on any
-// failure or refusal, 3 when a guard refuses before any call.
+// `devinctl apply [PLANFILE]`: plan (or re-check a saved plan), show it, confirm (or
+// --auto-approve), run the ordered calls, then re-read and check that live state now matches.
+// Exit 0 when everything converged, 1 on any failure or refusal, 3 when a guard refuses.
 import type { Command } from 'commander';
 import { executePlan, type ChangeResult } from '../engine/apply.js';
 import { GuardError } from '../engine/errors.js';
-import type { Change, ExecContext } from '../engine/types.js';
+import { liveDigests, movedObjects } from '../engine/digest.js';
+import { targetPlan } from '../engine/target.js';
+import type { Change, ExecContext, Plan } from '../engine/types.js';
 import { kinds } from '../kinds/index.js';
 import { renderPlanText } from '../render/text.js';
 import { ACTIONS } from '../render/symbols.js';
-import { addConnectOptions, addFileOption, connect, loadDesired, type ConnectOptions, type FileOptions } from './common.js';
+import { addConnectOptions, addFileOption, type ConnectOptions, type FileOptions } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { useColour, type Io } from './io.js';
-import { addGuardOptions, addSecretOptions, computePlan, guardsOf, type GuardOptions } from './plan.js';
-import { prepareSecrets, type SecretOptions } from './secrets.js';
+import { addGuardOptions, addSecretOptions, addTargetOption, computePlan, guardsOf, prepare, type GuardOptions, type Prepared, type TargetOptions } from './plan.js';
+import type { SecretOptions } from './secrets.js';
 import { checkTokenFile, tokenSink } from './tokens.js';
 import { Journal } from './journal.js';
+import { readSavedPlan, secretFingerprints, type SavedPlan } from './planfile.js';
 
-export interface ApplyOptions extends ConnectOptions, FileOptions, GuardOptions, SecretOptions {
+export interface ApplyOptions extends ConnectOptions, FileOptions, GuardOptions, SecretOptions, TargetOptions {
   autoApprove?: boolean;
   tokenFile?: string;
   journal?: string;
@@ -33,19 +36,63 @@ function resultLine(r: ChangeResult): string {
   return `${r.address}: skipped (depends on ${r.because}, which did not complete)`;
 }
 
-export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> {
-  const config = await loadDesired(io, opts);
-  const secrets = prepareSecrets(io, config, opts);
+/** Refusals that must come before any call (D14, D12). */
+function refuseUnrunnable(changes: Change[], opts: ApplyOptions, haveValues: boolean): void {
+  const provisions = changes.filter((c) => c.kind === 'service-user' && (c.action === 'create' || c.action === 'replace'));
+  if (provisions.length && !opts.tokenFile) {
+    throw new UsageError(`the plan provisions ${provisions.map((c) => c.address).join(', ')}: pass --token-file FILE to receive the tokens (they are shown only once)`);
+  }
+  const secrets = changes.filter((c) => c.kind === 'secret' && (c.action === 'create' || c.action === 'replace'));
+  if (secrets.length && !haveValues) {
+    throw new UsageError(`the plan writes ${secrets.map((c) => c.address).join(', ')}, which needs secret values: run without --skip-secret-values`);
+  }
+}
+
+const sameChanges = (a: Plan, saved: SavedPlan): boolean =>
+  a.changes.length === saved.changes.length &&
+  a.changes.every((c, i) => {
+    const s = saved.changes[i];
+    return c.address === s.address && c.action === s.action && c.fields.map((f) => f.field).join() === s.fields.map((f) => f.field).join();
+  });
+
+/** D24/D12: the saved plan still describes what would happen now, or apply refuses naming why. */
+function checkSavedPlan(p: Prepared, saved: SavedPlan): void {
+  const s = saved.saved;
+  if (p.config.digest !== s.desired_digest) throw new UsageError('the desired-state files changed since the plan was made; make a new plan');
+  const moved = movedObjects(s.live, liveDigests(p.plan, p.run.live));
+  if (moved.length) throw new UsageError(`live state changed since the plan was made: ${moved.join(', ')} moved; make a new plan`);
+  const writesSecrets = saved.changes.some((c) => c.kind === 'secret' && (c.action === 'create' || c.action === 'replace'));
+  if (s.skip_secret_values && writesSecrets) throw new UsageError('this plan was made with --skip-secret-values and writes secrets: it cannot be applied; plan again with the secret values');
+  const now = secretFingerprints(p.plan.changes, p.secrets);
+  const changed = Object.keys(s.secret_fingerprints).filter((a) => now[a] !== s.secret_fingerprints[a]).sort();
+  if (changed.length) throw new UsageError(`secret values changed since the plan was made: ${changed.join(', ')}; make a new plan`);
+  if (!sameChanges(p.plan, saved)) throw new UsageError('the plan no longer matches what live state requires; make a new plan');
+}
+
+export async function applyCommand(io: Io, planFile: string | undefined, opts: ApplyOptions): Promise<number> {
+  let saved: SavedPlan | undefined;
+  if (planFile) {
+    if (opts.target?.length) throw new UsageError('apply PLANFILE takes the targets saved in the plan: --target is not allowed (D25)');
+    saved = await readSavedPlan(planFile);
+    opts = {
+      ...opts,
+      file: opts.file?.length ? opts.file : saved.saved.files,
+      target: saved.saved.targets,
+      allowDelete: saved.saved.allow_delete,
+      force: saved.saved.force,
+    };
+  }
   if (opts.tokenFile) await checkTokenFile(opts.tokenFile);
-  const conn = await connect(io, opts, config);
+  const p = await prepare(io, opts);
+  const { conn, run, config, secrets } = p;
   const colour = useColour(io, opts.color);
   try {
-    const run = await computePlan(conn.api, config, secrets);
-    io.out(renderPlanText(run.plan, { colour }));
-    const problems = guardsOf(run, config, opts);
+    if (saved) checkSavedPlan(p, saved);
+    io.out(renderPlanText(p.plan, { colour }));
+    const problems = guardsOf(run, p.plan, config, opts);
     if (problems.length) throw new GuardError(problems);
-    if (run.plan.changes.length === 0) return EXIT.ok;
-    refuseUnrunnable(run.plan.changes, opts, Boolean(secrets.secretValues));
+    if (p.plan.changes.length === 0) return EXIT.ok;
+    refuseUnrunnable(p.plan.changes, opts, Boolean(secrets.secretValues));
 
     if (!opts.autoApprove) {
       if (!io.stdinIsTTY) throw new UsageError('apply needs confirmation: run it on a terminal, or pass --auto-approve');
@@ -56,12 +103,11 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
       }
     }
 
-    const journal = opts.journal ? await Journal.open(opts.journal, run.plan) : undefined;
-    const desired = new Map(run.desired.map((d) => [`${d.kind}:${d.key}`, d]));
+    const journal = opts.journal ? await Journal.open(opts.journal, p.plan) : undefined;
     const base: Omit<ExecContext, 'created'> = {
       api: conn.api,
       lookups: run.lookups,
-      desired,
+      desired: new Map(run.desired.map((d) => [`${d.kind}:${d.key}`, d])),
       liveIds: new Map(run.live.filter((l) => typeof l.meta?.id === 'string').map((l) => [`${l.kind}:${l.key}`, l.meta!.id as string])),
       secretValues: secrets.secretValues,
       fingerprinter: secrets.fingerprinter,
@@ -78,7 +124,7 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
       },
     };
     io.out('\n');
-    const results = await executePlan(run.plan, kinds, base, {
+    const results = await executePlan(p.plan, kinds, base, {
       parallelism: opts.parallelism ?? 4,
       onResult: async (r) => {
         io.out(resultLine(r) + '\n');
@@ -89,9 +135,9 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
     let unmade: string[] = [];
     if (count('done') > 0) {
       // re-read: a change the API accepted but did not make is an error (DESIGN "Partial failure")
-      const after = await computePlan(conn.api, config, secrets);
+      const after = targetPlan((await computePlan(conn, config, secrets)).plan, opts.target ?? []);
       const done = new Set(results.filter((r) => r.status === 'done').map((r) => r.address));
-      unmade = after.plan.changes.filter((c) => done.has(c.address)).map((c) => c.address);
+      unmade = after.changes.filter((c) => done.has(c.address)).map((c) => c.address);
       for (const a of unmade) io.err(`Error: ${a}: the API accepted the change but live state does not show it\n`);
     }
     await journal?.finish(unmade);
@@ -106,27 +152,16 @@ export async function applyCommand(io: Io, opts: ApplyOptions): Promise<number> 
   }
 }
 
-/** Refusals that must come before any call (D14, D12). */
-function refuseUnrunnable(changes: Change[], opts: ApplyOptions, haveValues: boolean): void {
-  const provisions = changes.filter((c) => c.kind === 'service-user' && (c.action === 'create' || c.action === 'replace'));
-  if (provisions.length && !opts.tokenFile) {
-    throw new UsageError(`the plan provisions ${provisions.map((c) => c.address).join(', ')}: pass --token-file FILE to receive the tokens (they are shown only once)`);
-  }
-  const secrets = changes.filter((c) => c.kind === 'secret' && (c.action === 'create' || c.action === 'replace'));
-  if (secrets.length && !haveValues) {
-    throw new UsageError(`the plan writes ${secrets.map((c) => c.address).join(', ')}, which needs secret values: run without --skip-secret-values`);
-  }
-}
-
 export function registerApply(program: Command, io: Io, run: (p: Promise<number>) => void): void {
-  const cmd = program.command('apply').description('plan, confirm, and make the changes');
+  const cmd = program.command('apply').argument('[planfile]', 'a plan saved with plan --out: apply exactly it, or refuse if anything moved').description('plan, confirm, and make the changes');
   addFileOption(cmd);
   addConnectOptions(cmd);
   addGuardOptions(cmd);
   addSecretOptions(cmd);
+  addTargetOption(cmd);
   cmd
     .option('--token-file <file>', 'append provisioned service-user tokens here as JSON lines (0600; required to provision)')
     .option('--auto-approve', 'skip the confirmation prompt (required without a terminal)')
     .option('--journal <file>', 'write a JSON journal of every change (done, failed, skipped, created ids) as the apply goes')
-    .action((o: ApplyOptions) => run(applyCommand(io, o)));
+    .action((planFile: string | undefined, o: ApplyOptions) => run(applyCommand(io, planFile, o)));
 }

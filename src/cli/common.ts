@@ -1,6 +1,6 @@
 // What every command that talks to the API shares: loading the desired state, connecting (to
 // the API or an in-process emulator, D20), and building the undici client with its limits.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createApiClient } from '../api/client.js';
@@ -8,7 +8,7 @@ import { createDispatcher, resolveConnection } from '../api/connection.js';
 import type { ApiClient } from '../api/types.js';
 import { loadConfig } from '../config/load.js';
 import { formatDiagnostic } from '../config/format.js';
-import type { LoadedConfig } from '../config/types.js';
+import type { Diagnostic, LoadedConfig, LoadResult } from '../config/types.js';
 import { DiagnosticsError } from '../engine/pipeline.js';
 import { startEmulator, type RunningEmulator } from '../emulator/index.js';
 import type { Io } from './io.js';
@@ -64,21 +64,49 @@ export function addCollect(cmd: Command, flags: string, description: string): Co
   return cmd.option(flags, description, collect);
 }
 
+/** Offline errors, with the best-effort document so plan can add the live ones (D7). */
+export class OfflineErrors extends DiagnosticsError {
+  constructor(diagnostics: Diagnostic[], readonly partial?: LoadResult['partial']) {
+    super(diagnostics);
+  }
+}
+
+/** Load the -f files. Paths are resolved against the Io's cwd but shown as the user gave them. */
 export async function loadDesired(io: Io, opts: FileOptions): Promise<LoadedConfig> {
   const files = opts.file?.length ? opts.file : ['devin.yaml'];
-  const res = await loadConfig(files.map((f) => resolve(io.cwd, f)));
-  const rel = (p: string) => (p.startsWith(io.cwd + '/') ? p.slice(io.cwd.length + 1) : p);
-  const diagnostics = res.diagnostics.map((d) => ({ ...d, file: rel(d.file) }));
-  if (!res.config || diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
-  for (const d of diagnostics) io.err(formatDiagnostic(d) + '\n');
-  const config = res.config;
-  return { ...config, locate: (p) => { const pos = config.locate(p); return { ...pos, file: rel(pos.file) }; } };
+  const res = await loadConfig(files, {
+    readFile: (p) => readFile(resolve(io.cwd, p)),
+    stat: (p) => stat(resolve(io.cwd, p)),
+    readdir: (p) => readdir(resolve(io.cwd, p)),
+  });
+  if (!res.config || res.diagnostics.some((d) => d.severity === 'error')) throw new OfflineErrors(res.diagnostics, res.partial);
+  for (const d of res.diagnostics) io.err(formatDiagnostic(d) + '\n');
+  return res.config;
 }
 
 export interface Connection {
   api: ApiClient;
   emulator?: RunningEmulator;
+  /** Clear the progress line (if any) once reading is over. */
+  progressDone(): void;
   close(): Promise<void>;
+}
+
+/** Progress of long reads on stderr, only when it is a terminal (and not with --debug). */
+function progress(io: Io, debug: boolean | undefined) {
+  let shown = false;
+  return {
+    onProgress: io.stderrIsTTY && !debug
+      ? (e: { label: string; page: number; items: number }) => {
+          shown = true;
+          io.err(`\r\x1b[KReading ${e.label}: page ${e.page}, ${e.items} item${e.items === 1 ? '' : 's'}`);
+        }
+      : undefined,
+    done() {
+      if (shown) io.err('\r\x1b[K');
+      shown = false;
+    },
+  };
 }
 
 export async function connect(io: Io, opts: ConnectOptions, config?: LoadedConfig): Promise<Connection> {
@@ -98,6 +126,7 @@ export async function connect(io: Io, opts: ConnectOptions, config?: LoadedConfi
     ({ baseUrl, token } = conn);
   }
   const dispatcher = createDispatcher(baseUrl, io.env);
+  const prog = progress(io, opts.debug);
   const api = createApiClient({
     baseUrl,
     token,
@@ -107,11 +136,14 @@ export async function connect(io: Io, opts: ConnectOptions, config?: LoadedConfi
     maxRetryWaitMs: (opts.maxRetryWait ?? 60) * 1000,
     timeoutMs: (opts.timeout ?? 30) * 1000,
     log: opts.debug ? (line) => io.err(`[debug] ${line}\n`) : undefined,
+    onProgress: prog.onProgress,
   });
   return {
     api,
     emulator,
+    progressDone: prog.done,
     async close() {
+      prog.done();
       await (dispatcher as { close?: () => Promise<void> }).close?.();
       await emulator?.close();
     },

@@ -12,6 +12,7 @@ import { registerApply } from './apply.js';
 import { registerValidate } from './validate.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport } from './export.js';
+import { registerDrift } from './drift.js';
 
 export interface RunExtras {
   /** Resolves when a long-running command (emulator) should stop. */
@@ -33,6 +34,7 @@ export async function run(argv: string[], io: Io, extras: RunExtras = {}): Promi
   registerPlan(program, io, go);
   registerApply(program, io, go);
   registerExport(program, io, go);
+  registerDrift(program, io, go);
   registerEmulator(program, io, go, extras.until ?? (() => new Promise<void>((r) => process.once('SIGINT', () => r()))));
   try {
     await program.parseAsync(argv, { from: 'user' });

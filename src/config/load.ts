@@ -62,7 +62,7 @@ export async function loadConfig(paths: string[], opts: LoadFs = {}): Promise<Lo
   }
 
   const sorted = dedupe(sortDiagnostics(diagnostics, expanded.order));
-  if (!doc || sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted };
+  if (!doc || sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted, ...(doc ? { partial: { doc, locate, files } } : {}) };
   return { config: { doc, locate, files, digest: sha256Hex(canonicalJson(doc)) }, diagnostics: sorted };
 }
 

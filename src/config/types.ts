@@ -99,5 +99,7 @@ export interface LoadedConfig {
 
 export interface LoadResult {
   config?: LoadedConfig; // absent when there are errors
+  /** The best-effort document when there are errors (for live checks that add to them); may be malformed. */
+  partial?: { doc: DesiredDoc; locate(path: DocPath): Position; files: string[] };
   diagnostics: Diagnostic[]; // errors and warnings, sorted by file, line, col
 }

@@ -14,6 +14,29 @@ export class DiagnosticsError extends Error {
   }
 }
 
+/**
+ * Live diagnostics for a document that already has offline errors (unknown roles, connections,
+ * organizations): lookup reads only, never a write (D7). The document may be malformed, so a
+ * kind that cannot make sense of it is skipped.
+ */
+export async function liveDiagnostics(
+  api: ApiClient,
+  partial: { doc: LoadedConfig['doc']; locate: LoadedConfig['locate'] },
+  kinds: readonly ResourceKind[],
+): Promise<Diagnostic[]> {
+  const lookups = await readLookups(api, partial.doc, ignoreMatcher(partial.doc.settings));
+  const ctx: DesiredContext = { doc: partial.doc, locate: partial.locate, lookups };
+  const out: Diagnostic[] = [];
+  for (const k of kinds) {
+    try {
+      out.push(...k.desired(ctx).diagnostics.filter((d) => d.severity === 'error'));
+    } catch {
+      // malformed input already reported offline
+    }
+  }
+  return out;
+}
+
 export interface RunOptions {
   secretValues?: Map<string, string>;
   fingerprinter?: DesiredContext['fingerprinter'];
