@@ -1,7 +1,7 @@
 // JSON renderer: the plan document of D24 (`format_version: 1`), also the saved plan file's body.
 // Stable order (the plan's execution order), sensitive values masked, never present.
 import type { Change, Plan } from '../engine/types.js';
-import { maskedChange, maskValue } from './mask.js';
+import { isSensitive, maskedChange, maskValue } from './mask.js';
 
 export interface JsonChange {
   address: string;
@@ -23,7 +23,7 @@ export function jsonChange(c: Change): JsonChange {
     action: c.action,
     before: m.before ?? null,
     after: m.after ?? null,
-    fields: c.fields.map((f) => ({ field: f.field, before: maskValue(f.before, f.sensitive) ?? null, after: maskValue(f.after, f.sensitive) ?? null })),
+    fields: c.fields.map((f) => ({ field: f.field, before: maskValue(f.before, isSensitive(c, f)) ?? null, after: maskValue(f.after, isSensitive(c, f)) ?? null })),
     deps: c.deps,
     ...(c.cascade ? { cascade: true } : {}),
     ...(c.reason ? { reason: c.reason } : {}),

@@ -3,7 +3,7 @@
 import { structuredPatch } from 'diff';
 import type { Diagnostic } from '../config/types.js';
 import type { Change, JsonValue, Plan } from '../engine/types.js';
-import { maskValue } from './mask.js';
+import { printable, shownFields } from './mask.js';
 import { ACTIONS, BOLD, CASCADE_VERB, DIM, RESET, summaryLine } from './symbols.js';
 
 export interface TextOptions {
@@ -25,7 +25,7 @@ function unified(before: string, after: string, indent: string): string[] {
   const out: string[] = [];
   for (const h of patch.hunks) {
     out.push(`${indent}@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
-    for (const l of h.lines) out.push(`${indent}${l}`);
+    for (const l of h.lines) out.push(`${indent}${printable(l, false)}`);
   }
   return out;
 }
@@ -35,16 +35,16 @@ export function renderChangeText(c: Change, o: TextOptions): string[] {
   const lines: string[] = [];
   const verb = c.cascade ? CASCADE_VERB : a.verb;
   const flag = c.action === 'delete' || c.action === 'replace' ? ' [destructive]' : '';
-  lines.push(paint(o.colour, BOLD, `  # ${c.address} ${verb}${c.cascade ? '' : flag}`));
-  if (c.reason && !c.cascade) lines.push(paint(o.colour, DIM, `  # (${c.reason})`));
-  lines.push(paint(o.colour, a.colour, `  ${a.symbol} ${c.address}`));
+  const address = printable(c.address);
+  lines.push(paint(o.colour, BOLD, `  # ${address} ${verb}${c.cascade ? '' : flag}`));
+  if (c.reason && !c.cascade) lines.push(paint(o.colour, DIM, `  # (${printable(c.reason)})`));
+  lines.push(paint(o.colour, a.colour, `  ${a.symbol} ${address}`));
   if (c.cascade) return lines;
-  const fields = c.action === 'delete' ? Object.keys(c.before ?? {}).sort().map((f) => ({ field: f, before: c.before![f], after: undefined, sensitive: c.sensitive?.includes(f) })) : c.fields;
+  const fields = shownFields(c); // masked
   const width = Math.max(0, ...fields.map((f) => f.field.length));
   for (const f of fields) {
     const name = f.field.padEnd(width);
-    const before = maskValue(f.before, f.sensitive);
-    const after = maskValue(f.after, f.sensitive);
+    const { before, after } = f;
     if (c.action === 'create') lines.push(paint(o.colour, ACTIONS.create.colour, `      + ${name} = ${show(after)}`));
     else if (c.action === 'delete') lines.push(paint(o.colour, ACTIONS.delete.colour, `      - ${name} = ${show(before)}`));
     else if (!f.sensitive && multiline(before, after)) {
@@ -56,7 +56,7 @@ export function renderChangeText(c: Change, o: TextOptions): string[] {
 }
 
 export function renderWarningsText(warnings: Diagnostic[]): string[] {
-  return warnings.map((w) => (w.line > 0 ? `Warning: ${w.file}:${w.line}:${w.col}: ${w.message}` : `Warning: ${w.message}`));
+  return warnings.map((w) => printable(w.line > 0 ? `Warning: ${w.file}:${w.line}:${w.col}: ${w.message}` : `Warning: ${w.message}`));
 }
 
 export function renderPlanText(plan: Plan, o: TextOptions): string {
