@@ -25,3 +25,9 @@ export function summaryLine(s: Record<ActionName, number>): string {
   if (s.create + s.update + s.replace + s.delete === 0) return 'No changes. Live state matches the desired state.';
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete.`;
 }
+
+/** "2 to create, 1 to delete": the non-zero counts in summary order (markdown section titles). */
+export function countsPhrase(s: Record<ActionName, number>): string {
+  const parts = (['create', 'update', 'replace', 'delete'] as const).filter((a) => s[a] > 0).map((a) => `${s[a]} to ${a}`);
+  return parts.length ? parts.join(', ') : 'no changes';
+}
