@@ -98,10 +98,17 @@ export function exportYaml(doc: DesiredDoc, header: ExportHeader, notes: readonl
   y.commentBefore = lines.map((l) => ` ${l}`).join('\n');
 
   const at = (path: DocPath): unknown => y.getIn(path, true);
+  // flow style for short, one-line maps only: a multi-line note stays readable in block style
+  const short = (n: YamlNode) => {
+    const json = JSON.stringify(n.toJSON());
+    return json.length <= 160 && !json.includes('\\n');
+  };
+  const flow = (n: unknown) => {
+    if ((isMap(n) || isSeq(n)) && short(n)) n.flow = true;
+  };
   const flowValues = (path: DocPath) => {
     const m = at(path);
-    if (!isMap(m)) return;
-    for (const p of m.items) if (isMap(p.value) || isSeq(p.value)) p.value.flow = true;
+    if (isMap(m)) for (const p of m.items) flow(p.value);
   };
   const top = y.contents;
   if (isMap(top)) top.items.forEach((p, i) => i > 0 && isScalar(p.key) && (p.key.spaceBefore = true));
@@ -113,9 +120,8 @@ export function exportYaml(doc: DesiredDoc, header: ExportHeader, notes: readonl
       if (i > 0 && isScalar(p.key)) p.key.spaceBefore = true;
       const org = String(isScalar(p.key) ? p.key.value : '');
       const perms = at(['organizations', org, 'git_permissions']);
-      if (isSeq(perms)) for (const e of perms.items) if (isMap(e)) e.flow = true;
-      const tags = at(['organizations', org, 'tags']);
-      if (isMap(tags)) tags.flow = true;
+      if (isSeq(perms)) perms.items.forEach(flow);
+      flow(at(['organizations', org, 'tags']));
       flowValues(['organizations', org, 'secrets']);
       flowValues(['organizations', org, 'service_users']);
     });
