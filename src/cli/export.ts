@@ -2,7 +2,7 @@
 // state that describes it, so that `plan -f FILE` right after shows no changes. Secret values are
 // never exported (the API never returns them). The file holds no secrets, so it is written 0644.
 // Exit 0 on success, 1 when live state cannot be expressed as a file (the errors say why).
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { VERSION } from '../api/version.js';
@@ -14,7 +14,7 @@ import { EXIT, UsageError } from './exit.js';
 import type { Io } from './io.js';
 import { exportYaml, type ExportNote } from './export-yaml.js';
 
-export interface ExportOptions extends ConnectOptions {
+export interface ExportCommandOptions extends ConnectOptions {
   orgs?: string[];
   output?: string;
   color?: boolean;
@@ -26,7 +26,7 @@ const orgList = (v: string, prev: string[] = []) => {
   return [...new Set([...prev, ...names])];
 };
 
-export async function exportCommand(io: Io, opts: ExportOptions, now: () => Date = () => new Date()): Promise<number> {
+export async function exportCommand(io: Io, opts: ExportCommandOptions, now: () => Date = () => new Date()): Promise<number> {
   const conn = await connect(io, opts);
   const warnings: string[] = [];
   const warn = (m: string) => void (warnings.includes(m) || warnings.push(m));
@@ -53,8 +53,14 @@ export async function exportCommand(io: Io, opts: ExportOptions, now: () => Date
     if (!out) io.out(text);
     else {
       const tmp = `${out}.${process.pid}.tmp`;
-      await writeFile(tmp, text, { mode: 0o644 });
-      await rename(tmp, out);
+      try {
+        await writeFile(tmp, text, { mode: 0o644 });
+        await rename(tmp, out);
+      } catch (e) {
+        await rm(tmp, { force: true });
+        const code = (e as { code?: string }).code;
+        throw new UsageError(`cannot write ${opts.output}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message}`);
+      }
       const n = Object.keys(doc.organizations ?? {}).length;
       const s = Object.values(doc.organizations ?? {}).reduce((a, o) => a + Object.keys(o.secrets ?? {}).length, 0);
       written = `Exported ${n} organization${n === 1 ? '' : 's'} to ${opts.output} (${s} secret${s === 1 ? '' : 's'}, values not exported).\n`;
@@ -75,5 +81,5 @@ export function registerExport(program: Command, io: Io, run: (p: Promise<number
   cmd
     .option('--orgs <names>', 'export only these organizations (comma-separated); the others go to settings.ignore, the enterprise sections still export', orgList)
     .option('-o, --output <file>', 'write the file here (default: stdout)')
-    .action((o: ExportOptions) => run(exportCommand(io, o)));
+    .action((o: ExportCommandOptions) => run(exportCommand(io, o)));
 }

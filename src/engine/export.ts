@@ -124,7 +124,7 @@ export function exportDoc(live: ResourceObject[], lookups: Lookups, opts: Export
   }
   const unselected = keys.filter((k) => !selected.has(k)).sort(byCodeUnits);
   for (const k of unselected) ignoreLiteral('organizations', k);
-  if (unselected.length) note(['settings', 'ignore', 'organizations'], ' not exported (--orgs): left alone', 'before');
+  if (unselected.length) note(['settings', 'ignore', 'organizations'], ' not exported (--orgs), left alone; an organization created later is not listed: add it here, or a plan deletes it', 'before');
 
   // git permissions
   for (const p of of('git-permission')) {

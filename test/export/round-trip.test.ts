@@ -124,6 +124,22 @@ describe('export round trip', () => {
     await expect(stat(join(sb.dir, 'x.yaml'))).rejects.toThrow();
   });
 
+  it('exports an expired service user with a warning: the plan replaces it, as it would for any file (D4)', async () => {
+    sb = await sandbox();
+    sb.emu.state.service_users.find((u) => u.name === 'ci-reporter')!.expires_at = Math.floor(Date.now() / 1000) - 60;
+    const { exp, plan } = await exportThenPlan(sb);
+    expect(exp.stderr).toContain("Warning: service user 'ci-reporter' has expired: a plan replaces it");
+    expect(plan.stdout).toContain('-/+ service-user:ci-reporter');
+  });
+
+  it('reports a file it cannot write as an error, not a crash', async () => {
+    sb = await sandbox();
+    const r = await sb.cli(['export', '-o', 'no/such/folder/x.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: cannot write no/such/folder/x.yaml: no such folder');
+    expect(r.stderr).not.toContain('Internal error');
+  });
+
   it('refuses to export two live organizations with one name, naming both ids', async () => {
     sb = await sandbox();
     sb.emu.state.organizations.push({ ...sb.emu.state.organizations[1], org_id: 'org-de0000000000000000000000000000ff' });
