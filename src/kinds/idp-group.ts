@@ -3,7 +3,7 @@
 // role is assigned (POST), changed (PATCH) or removed (DELETE) as the live state requires.
 import type { Diagnostic } from '../config/types.js';
 import type { Change, ExecContext, ResourceKind, ResourceObject, Spec } from '../engine/types.js';
-import { enc, resolveRole } from './common.js';
+import { diag, enc, resolveRole } from './common.js';
 
 interface IdpGroupSpec extends Spec {
   role?: string | null;
@@ -48,16 +48,36 @@ export const idpGroup: ResourceKind<IdpGroupSpec> = {
       enterpriseAssignments(ctx, api),
     ]);
     const roleOf = new Map<string, string>();
+    const orgsOf = new Map<string, string[]>();
     for (const g of assigned) {
       const ent = g.role_assignments?.find((a) => a.org_id === null);
       if (ent) roleOf.set(g.idp_group_name, ent.role.role_name);
+      orgsOf.set(g.idp_group_name, (g.role_assignments ?? []).filter((a) => a.org_id !== null).map((a) => a.org_id!));
     }
     return registered.map((g) => ({
       kind: 'idp-group',
       key: g.idp_group_name,
       parent: '',
       spec: { role: roleOf.get(g.idp_group_name) ?? null },
+      meta: { org_ids: orgsOf.get(g.idp_group_name) ?? [] },
     }));
+  },
+
+  check(desired, live, ctx) {
+    // a registration cannot go while the group holds a role in an org this plan leaves alone
+    const out: Diagnostic[] = [];
+    if (!ctx.doc.enterprise?.idp_groups) return out;
+    const wanted = new Set(desired.filter((d) => d.kind === 'idp-group').map((d) => d.key));
+    for (const l of live) {
+      if (l.kind !== 'idp-group' || wanted.has(l.key)) continue;
+      for (const orgId of (l.meta?.org_ids as string[] | undefined) ?? []) {
+        const org = ctx.lookups.orgKeyById.get(orgId) ?? orgId;
+        const managed = ctx.doc.organizations?.[org]?.idp_groups !== undefined && !desired.some((d) => d.kind === 'idp-group-org-role' && d.key === `${org}/${l.key}`);
+        if (managed || ctx.cascade?.has(org)) continue;
+        out.push(diag(ctx, ['enterprise', 'idp_groups'], `IdP group '${l.key}' would be deleted but still holds a role in organization ${org}, which this plan leaves alone; the API refuses to delete it: manage organizations.${org}.idp_groups or keep the group`));
+      }
+    }
+    return out;
   },
 
   describe(change) {

@@ -83,9 +83,20 @@ export const orgGroupLimit: ResourceKind<LimitSpec> = {
   references: (o) => (o.spec.organizations as string[]).map((org) => `organization:${org}`),
 
   check(desired, live, ctx) {
-    // D18: a hands-off group that names an org being deleted is a plan error
-    if (ctx.doc.enterprise?.org_group_limits) return [];
     const out: Diagnostic[] = [];
+    if (ctx.doc.enterprise?.org_group_limits) {
+      // a managed group cannot name an org this plan deletes
+      for (const d of desired) {
+        if (d.kind !== 'org-group-limit') continue;
+        (d.spec.organizations as string[]).forEach((org) => {
+          if (!ctx.cascade?.has(org)) return;
+          const i = ctx.doc.enterprise!.org_group_limits![d.key]?.organizations.indexOf(org) ?? -1;
+          out.push(diag(ctx, ['enterprise', 'org_group_limits', d.key, 'organizations', ...(i >= 0 ? [i] : [])], `org-group limit '${d.key}' names organization ${org}, which this plan deletes`));
+        });
+      }
+      return out;
+    }
+    // D18: a hands-off group that names an org being deleted is a plan error
     for (const l of live) {
       if (l.kind !== 'org-group-limit') continue;
       for (const org of l.spec.organizations as string[]) {
