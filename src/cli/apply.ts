@@ -135,7 +135,7 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
     let unmade: string[] = [];
     if (count('done') > 0) {
       // re-read: a change the API accepted but did not make is an error (DESIGN "Partial failure")
-      const after = targetPlan((await computePlan(conn, config, secrets)).plan, opts.target ?? []);
+      const after = targetPlan((await computePlan(conn, config, secrets, Boolean(opts.allowRenameCase))).plan, opts.target ?? []);
       const done = new Set(results.filter((r) => r.status === 'done').map((r) => r.address));
       unmade = after.changes.filter((c) => done.has(c.address)).map((c) => c.address);
       for (const a of unmade) io.err(`Error: ${a}: the API accepted the change but live state does not show it\n`);

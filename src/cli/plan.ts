@@ -23,6 +23,7 @@ import { renderPlanMarkdown } from '../render/markdown.js';
 export interface GuardOptions {
   allowDelete?: string[];
   force?: boolean;
+  allowRenameCase?: boolean;
 }
 
 export interface TargetOptions {
@@ -38,7 +39,9 @@ export interface PlanOptions extends ConnectOptions, FileOptions, GuardOptions, 
 
 export function addGuardOptions(cmd: Command): Command {
   addCollect(cmd, '--allow-delete <kind>', 'allow deleting objects of this kind: organization, service-user (repeatable)');
-  return cmd.option('--force', 'allow a plan that deletes more than settings.max_delete_percent of a collection (D16)');
+  return cmd
+    .option('--force', 'allow a plan that deletes more than settings.max_delete_percent of a collection (D16)')
+    .option('--allow-rename-case', 'proceed when a name differs from a live one only in case or spacing (D17)');
 }
 
 export function addSecretOptions(cmd: Command): Command {
@@ -79,9 +82,9 @@ export interface Prepared {
   plan: Plan; // targeted
 }
 
-export async function computePlan(conn: Connection, config: LoadedConfig, secrets: SecretRun): Promise<PlanRun> {
+export async function computePlan(conn: Connection, config: LoadedConfig, secrets: SecretRun, allowRenameCase = false): Promise<PlanRun> {
   try {
-    return await planFromApi(conn.api, config, kinds, secrets);
+    return await planFromApi(conn.api, config, kinds, { ...secrets, allowRenameCase });
   } finally {
     conn.progressDone();
   }
@@ -94,7 +97,7 @@ export async function prepare(io: Io, opts: ConnectOptions & FileOptions & Secre
   const secrets = prepareSecrets(io, config, opts);
   const conn = await connect(io, opts, config);
   try {
-    const run = await computePlan(conn, config, secrets);
+    const run = await computePlan(conn, config, secrets, Boolean(opts.allowRenameCase));
     return { config, secrets, conn, run, plan: targetPlan(run.plan, opts.target ?? []) };
   } catch (e) {
     await conn.close();

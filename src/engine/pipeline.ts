@@ -38,6 +38,7 @@ export async function liveDiagnostics(
 }
 
 export interface RunOptions {
+  allowRenameCase?: boolean;
   secretValues?: Map<string, string>;
   fingerprinter?: DesiredContext['fingerprinter'];
   adoptSecrets?: boolean;
@@ -106,7 +107,7 @@ export async function planFromApi(
     }),
   );
   const live = liveLists.flat();
-  const out = makePlan({ kinds, desired, live, cascade, ignored, ctx });
+  const out = makePlan({ kinds, desired, live, cascade, ignored, ctx, allowRenameCase: options.allowRenameCase });
   out.diagnostics.unshift(...diagnostics, ...readWarnings);
   out.plan.warnings.unshift(...diagnostics.filter((d) => d.severity === 'warning'), ...readWarnings);
   if (out.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(out.diagnostics);

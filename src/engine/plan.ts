@@ -7,6 +7,8 @@ import { computeDeps, topoOrder } from './order.js';
 import type { IgnoreMatcher } from './ignore.js';
 
 export interface PlanInput {
+  /** --allow-rename-case: proceed when names differ from live ones only in case or spacing (D17). */
+  allowRenameCase?: boolean;
   kinds: readonly ResourceKind[];
   desired: Map<string, DesiredResult>;
   live: ResourceObject[];
@@ -47,6 +49,9 @@ export function makePlan(input: PlanInput): PlanOutput {
     if (input.ignored(l) && !desiredAddresses.has(addressOf(l))) desired.push({ ...l, meta: undefined });
   }
   const live = input.live;
+
+  diagnostics.push(...liveDuplicates(input.live, input.ignored, input.ctx.locate([])));
+  if (!input.allowRenameCase) diagnostics.push(...caseMismatches(input.kinds, desired, live));
 
   for (const k of input.kinds) {
     if (!k.check) continue;
@@ -95,4 +100,41 @@ function mergeTogether(changes: Change[], kindOf: Map<string, ResourceKind>): Ch
     const members = new Set(changes.filter((o) => keyOf(o) === k).map((o) => o.address));
     return { ...c, deps: [...union.get(k)!].filter((d) => !members.has(d)).sort() };
   });
+}
+
+const fold = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** D17: two live objects at one address cannot be told apart; no guess is made. */
+function liveDuplicates(live: ResourceObject[], ignored: IgnoreMatcher, at: Diagnostic | Omit<Diagnostic, 'severity' | 'message'>): Diagnostic[] {
+  const seen = new Map<string, ResourceObject[]>();
+  for (const l of live) {
+    if (ignored(l)) continue;
+    const a = addressOf(l);
+    seen.set(a, [...(seen.get(a) ?? []), l]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [a, list] of seen) {
+    if (list.length < 2) continue;
+    const ids = list.map((l) => String(l.meta?.id ?? '?')).join(', ');
+    out.push({ file: at.file, line: at.line, col: at.col, severity: 'error', message: `${a} exists ${list.length} times live (${ids}); remove the duplicates, devinctl will not guess` });
+  }
+  return out;
+}
+
+/** D17: a desired name that matches a live one only up to case or spacing is a plan error. */
+function caseMismatches(kinds: readonly ResourceKind[], desired: ResourceObject[], live: ResourceObject[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const k of kinds) {
+    if (!k.foldCase) continue;
+    const liveKeys = new Map<string, string>();
+    for (const l of live) if (l.kind === k.name) liveKeys.set(fold(l.key), l.key);
+    const exact = new Set(live.filter((l) => l.kind === k.name).map((l) => l.key));
+    for (const d of desired) {
+      if (d.kind !== k.name || exact.has(d.key)) continue;
+      const near = liveKeys.get(fold(d.key));
+      if (near === undefined || !d.pos) continue;
+      out.push({ ...d.pos, severity: 'error', message: `${k.name} '${d.key}' differs from the live '${near}' only in case or spacing; rename it to match, or pass --allow-rename-case to treat them as different` });
+    }
+  }
+  return out;
 }

@@ -157,6 +157,8 @@ export interface ResourceKind<S extends Spec = Spec> {
   read(api: ApiClient, ctx: ReadContext): Promise<ResourceObject<S>[]>;
   /** Addresses that must exist before this object (its parent organization, its role holder...). */
   references?(obj: ResourceObject<S>): string[];
+  /** Names that match a live one only up to case or spacing are a plan error (D17). */
+  foldCase?: boolean;
   /** Fields whose change forces a replace. */
   immutable?: readonly (keyof S & string)[];
   /** Fields masked in every output. */

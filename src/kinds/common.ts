@@ -2,8 +2,7 @@
 // duplicate detection on live reads (D17), and per-org fan-out.
 import type { Diagnostic, DocPath, OrganizationDoc } from '../config/types.js';
 import { closeMatches } from '../config/suggest.js';
-import type { DesiredContext, GitConnection, Lookups, ResourceObject, Role } from '../engine/types.js';
-import { PlanError } from '../engine/errors.js';
+import type { DesiredContext, GitConnection, Lookups, Role } from '../engine/types.js';
 
 export function diag(ctx: DesiredContext, path: DocPath, message: string, severity: 'error' | 'warning' = 'error'): Diagnostic {
   return { ...ctx.locate(path), severity, message };
@@ -67,23 +66,6 @@ export function resolveConnection(
   const near = closeMatches(ref, [...new Set(candidates)]);
   out.push(diag(ctx, path, `unknown git connection '${ref}'${near.length ? ` (did you mean ${near.map((n) => `'${n}'`).join(', ')}?)` : ''}`));
   return undefined;
-}
-
-/** Two live objects at one address cannot be told apart: a plan error listing their ids (D17). */
-export function assertUniqueLive(objects: ResourceObject[], idField: string): void {
-  const byAddress = new Map<string, ResourceObject[]>();
-  for (const o of objects) {
-    const a = `${o.kind}:${o.key}`;
-    if (!byAddress.has(a)) byAddress.set(a, []);
-    byAddress.get(a)!.push(o);
-  }
-  const problems: string[] = [];
-  for (const [address, list] of byAddress) {
-    if (list.length > 1) {
-      problems.push(`${address} exists ${list.length} times live (${list.map((o) => String(o.meta?.[idField])).join(', ')}); remove the duplicates, devinctl will not guess`);
-    }
-  }
-  if (problems.length) throw new PlanError(problems);
 }
 
 /** Live org ids of the scopes to read (organizations to be created have none yet). */

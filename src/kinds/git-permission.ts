@@ -4,7 +4,7 @@
 import type { GitPermissionDoc } from '../config/types.js';
 import type { Diagnostic } from '../config/types.js';
 import type { Change, ResourceKind, ResourceObject, Spec } from '../engine/types.js';
-import { connectionLabel, enc, liveScopes, orgsWith, resolveConnection, assertUniqueLive } from './common.js';
+import { connectionLabel, enc, liveScopes, orgsWith, resolveConnection } from './common.js';
 
 const FIELDS = ['repo_path', 'group_prefix', 'prefix_path'] as const;
 type PathField = (typeof FIELDS)[number];
@@ -75,7 +75,6 @@ export const gitPermission: ResourceKind<GitPermissionSpec> = {
         }
       }),
     );
-    assertUniqueLive(out, 'id');
     return out;
   },
 

@@ -25,6 +25,7 @@ export function enterpriseAssignments(ctx: { shared<T>(k: string, r: () => Promi
 export const idpGroup: ResourceKind<IdpGroupSpec> = {
   name: 'idp-group',
   collection: 'IdP groups',
+  foldCase: true,
 
   desired(ctx) {
     const groups = ctx.doc.enterprise?.idp_groups;

@@ -14,6 +14,7 @@ const LIMITS = ['max_session_acu_limit', 'max_cycle_acu_limit'] as const;
 export const organization: ResourceKind<OrgSpec> = {
   name: 'organization',
   collection: 'organizations',
+  foldCase: true,
 
   desired(ctx) {
     const orgs = ctx.doc.organizations;

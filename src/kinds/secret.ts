@@ -5,7 +5,7 @@ import { ApiError } from '../api/types.js';
 import type { Diagnostic } from '../config/types.js';
 import type { Change, JsonValue, ResourceKind, ResourceObject, Spec } from '../engine/types.js';
 import { parseMarker, withMarker } from '../engine/fingerprint.js';
-import { assertUniqueLive, diag, enc, liveScopes, orgsWith } from './common.js';
+import { diag, enc, liveScopes, orgsWith } from './common.js';
 
 interface SecretSpec extends Spec {
   type?: string;
@@ -89,7 +89,6 @@ export const secret: ResourceKind<SecretSpec> = {
         }
       }),
     );
-    assertUniqueLive(out, 'id');
     return out;
   },
 

@@ -22,6 +22,7 @@ const WARN_DAYS = 30;
 export const serviceUser: ResourceKind<ServiceUserSpec> = {
   name: 'service-user',
   collection: 'service users',
+  foldCase: true,
   immutable: ['scope', 'expired'],
 
   desired(ctx) {

@@ -252,3 +252,33 @@ organizations:
     expect(r.stderr).toContain('org-group limits are not enabled for this enterprise');
   });
 });
+
+describe('names (D17)', () => {
+  it('refuses an organization that matches a live one only up to case, unless --allow-rename-case', async () => {
+    const file = await sb.write('devin.yaml', head.replace('[backend,', '[frontend, backend,') + 'organizations:\n  Frontend: {}\n');
+    const r = await sb.cli(['plan', '-f', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("organization 'Frontend' differs from the live 'frontend' only in case or spacing");
+    const ok = await sb.cli(['plan', '-f', file, '--allow-rename-case']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('+ organization:Frontend');
+  });
+
+  it('refuses to guess between two live objects with the same name, listing their ids', async () => {
+    const fe = org('frontend');
+    sb.emu.state.organizations.push({ ...fe, org_id: 'org-dup00000000000000000000000000001' });
+    const file = await sb.write('devin.yaml', head + 'organizations:\n  frontend: {}\n');
+    const r = await sb.cli(['plan', '-f', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`organization:frontend exists 2 times live (${fe.org_id}, org-dup00000000000000000000000000001)`);
+  });
+
+  it('refuses two live secrets with the same key in one organization', async () => {
+    const s = sb.emu.state.secrets.find((x) => x.key === 'NPM_TOKEN')!;
+    sb.emu.state.secrets.push({ ...s, secret_id: 'secret-dup' });
+    const file = await sb.write('devin.yaml', head + 'organizations:\n  frontend:\n    secrets: {}\n');
+    const r = await sb.cli(['plan', '-f', file, '--skip-secret-values']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('secret:frontend/NPM_TOKEN exists 2 times live');
+  });
+});
