@@ -1,0 +1,368 @@
+// `npm run bench`: devinctl at enterprise scale against the in-process emulator (with per-request
+// latency) over real loopback sockets. A script that prints figures, never a timed test; CI runs
+// it with --small as a smoke test (test/bench/smoke.test.ts). See the table in formatTable().
+//
+//   node dist/bench/main.js [--orgs 500] [--git-perms 20] [--tags 8] [--secrets 5]
+//     [--org-idp-groups 3] [--org-service-users 2] [--idp-groups 1000] [--service-users 300]
+//     [--latency 25] [--parallelism 8] [--engine-objects 100000] [--json] [--small]
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { parseDocument } from 'yaml';
+import { createApiClient, type HttpApiClient } from '../api/client.js';
+import { loadConfig } from '../config/load.js';
+import { resolveSecretValues } from '../config/secrets.js';
+import type { LoadedConfig } from '../config/types.js';
+import { executePlan, type BaseExecContext, type ChangeResult } from '../engine/apply.js';
+import { makeFingerprinter } from '../engine/fingerprint.js';
+import { planFromApi, type PlanRun, type RunOptions } from '../engine/pipeline.js';
+import { startEmulator, type RunningEmulator, type SeedDoc } from '../emulator/index.js';
+import { kinds } from '../kinds/index.js';
+import { calibrationCpuMs, measureEngineCpu, type EngineCpuResult } from './engine-cpu.js';
+import {
+  bootstrapMinimum, changeMinimum, generateEnterprise, longestReadChain, readFloor, sum, type Enterprise, type Size,
+} from './generate.js';
+import { formatTable } from './report.js';
+
+export interface BenchOptions {
+  size: Size;
+  latencyMs: number;
+  parallelism: number;
+  engineObjects: number;
+  json: boolean;
+  small: boolean;
+}
+
+export const DEFAULT_SIZE: Size = {
+  orgs: 500, gitPerms: 20, tags: 8, secrets: 5, orgIdpGroups: 3, orgServiceUsers: 2, idpGroups: 1000, serviceUsers: 300,
+};
+export const SMALL_SIZE: Size = {
+  orgs: 5, gitPerms: 4, tags: 3, secrets: 2, orgIdpGroups: 2, orgServiceUsers: 1, idpGroups: 10, serviceUsers: 5,
+};
+
+/** Targets on the default size (the "Enterprise scale" issue). */
+export const TARGETS = {
+  readRatio: 1.0,
+  bootstrapWriteRatio: 1.05,
+  planWallRatio: 1.3,
+  engineCpuMs: 1000,
+  loadRatio: 1.5,
+  peakRssMb: 400,
+};
+
+const FLAGS = {
+  orgs: 'orgs', 'git-perms': 'gitPerms', tags: 'tags', secrets: 'secrets', 'org-idp-groups': 'orgIdpGroups',
+  'org-service-users': 'orgServiceUsers', 'idp-groups': 'idpGroups', 'service-users': 'serviceUsers',
+} as const satisfies Record<string, keyof Size>;
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+      latency: { type: 'string' },
+      parallelism: { type: 'string' },
+      'engine-objects': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      small: { type: 'boolean', default: false },
+    },
+  });
+  const v = values as Record<string, string | boolean | undefined>;
+  const small = v.small === true;
+  const num = (flag: string, dflt: number): number => {
+    const raw = v[flag];
+    if (raw === undefined) return dflt;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} must be a number ≥ 0, got '${String(raw)}'`);
+    return n;
+  };
+  const size = { ...(small ? SMALL_SIZE : DEFAULT_SIZE) };
+  for (const [flag, field] of Object.entries(FLAGS)) size[field] = num(flag, size[field]);
+  const parallelism = num('parallelism', 8);
+  if (!Number.isInteger(parallelism) || parallelism < 1) throw new Error('--parallelism must be a whole number ≥ 1');
+  return {
+    size,
+    latencyMs: num('latency', small ? 2 : 25),
+    parallelism,
+    engineObjects: num('engine-objects', small ? 2_000 : 100_000),
+    json: v.json === true,
+    small,
+  };
+}
+
+export interface ApplyFigures {
+  /** Write requests the emulator counted (everything but GET). */
+  writes: number;
+  minimum: number;
+  ratio: number;
+  byRoute: Record<string, number>;
+  minimumByRoute: Record<string, number>;
+  /** GETs during the apply itself (the executor's re-reads, if any). */
+  readsDuringApply: number;
+  planned: PlanRun['plan']['summary'];
+  changes: number;
+  failed: number;
+  skipped: number;
+  firstErrors: string[];
+  /** A plan right after the apply is empty. */
+  converged: boolean;
+  wallMs: number;
+  /** writes × latency / parallelism. */
+  idealWallMs: number;
+}
+
+export interface BenchResult {
+  size: Size;
+  latencyMs: number;
+  parallelism: number;
+  objects: Record<string, number>;
+  desiredFileBytes: number;
+  reads: {
+    /** GETs of a plan where live equals desired. */
+    noChangePlan: number;
+    floor: number;
+    ratio: number;
+    byRoute: Record<string, number>;
+    floorByRoute: Record<string, number>;
+    /** Changes in that plan: 0 unless live and desired differ (they must not). */
+    noChangePlanChanges: number;
+  };
+  planWall: { ms: number; idealMs: number; ratio: number; longestChainPages: number };
+  bootstrap: ApplyFigures;
+  change10: ApplyFigures;
+  engine: EngineCpuResult;
+  /** CPU ms of a fixed reference loop (engine-cpu.ts calibrationCpuMs): how fast this machine is. */
+  calibrationCpuMs: number;
+  load: { loadConfigCpuMs: number; parseDocumentCpuMs: number; ratio: number };
+  peakRssMb: number;
+  targets: { name: string; value: number; target: string; met: boolean }[];
+}
+
+const ratio = (a: number, b: number): number => (b === 0 ? (a === 0 ? 1 : Infinity) : a / b);
+const reads = (byRoute: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(byRoute).filter(([k]) => k.startsWith('GET ')));
+const writes = (byRoute: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(byRoute).filter(([k]) => !k.startsWith('GET ')));
+
+/** CPU milliseconds (user + system) of `fn`; nothing else may run meanwhile. */
+async function cpuMs(fn: () => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  await fn();
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function load(file: string): Promise<LoadedConfig> {
+  const res = await loadConfig([file]);
+  if (!res.config) throw new Error(`the generated file ${file} does not load:\n${res.diagnostics.slice(0, 5).map((d) => `${d.line}:${d.col} ${d.message}`).join('\n')}`);
+  return res.config;
+}
+
+function runOptions(config: LoadedConfig, env: Record<string, string>): RunOptions {
+  const { values, diagnostics } = resolveSecretValues(config.doc, config.locate, env);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new Error(diagnostics[0].message);
+  return { secretValues: values, fingerprinter: makeFingerprinter(env) };
+}
+
+function client(emu: RunningEmulator, parallelism: number): HttpApiClient {
+  return createApiClient({ baseUrl: emu.url, token: emu.adminToken, parallelism });
+}
+
+/** What src/cli/apply.ts gives the executor, with tokens kept in memory. */
+function execBase(api: HttpApiClient, run: PlanRun, opts: RunOptions): BaseExecContext {
+  return {
+    api,
+    lookups: run.lookups,
+    desired: new Map(run.desired.map((d) => [`${d.kind}:${d.key}`, d])),
+    liveIds: new Map(run.live.filter((l) => typeof l.meta?.id === 'string').map((l) => [`${l.kind}:${l.key}`, l.meta!.id as string])),
+    secretValues: opts.secretValues,
+    fingerprinter: opts.fingerprinter,
+    tokenSink: async () => undefined,
+    orgId(key) {
+      const id = run.lookups.orgIdByKey.get(key);
+      if (!id) throw new Error(`organization ${key} has no id (was its create skipped?)`);
+      return id;
+    },
+    roleId(type, name) {
+      const role = run.lookups.roles.find((r) => r.role_type === type && r.role_name === name);
+      if (!role) throw new Error(`unknown ${type} role ${name}`);
+      return role.role_id;
+    },
+  };
+}
+
+/** plan → apply → plan again (without latency): writes counted by the emulator. */
+async function applyAndCount(emu: RunningEmulator, o: BenchOptions, config: LoadedConfig, env: Record<string, string>, minimumByRoute: Record<string, number>): Promise<ApplyFigures> {
+  const opts = runOptions(config, env);
+  const api = client(emu, o.parallelism);
+  try {
+    const run = await planFromApi(api, config, kinds, opts);
+    emu.resetStats();
+    const started = performance.now();
+    const results = await executePlan(run.plan, kinds, execBase(api, run, opts), { parallelism: o.parallelism });
+    const wallMs = performance.now() - started;
+    const stats = emu.stats();
+    const byRoute = writes(stats.byRoute);
+    emu.setLatency(0);
+    const again = await planFromApi(api, config, kinds, opts);
+    emu.setLatency(o.latencyMs);
+    const minimum = sum(minimumByRoute);
+    const bad = results.filter((r: ChangeResult) => r.status !== 'done');
+    return {
+      writes: stats.writes,
+      minimum,
+      ratio: ratio(stats.writes, minimum),
+      byRoute,
+      minimumByRoute,
+      readsDuringApply: stats.reads,
+      planned: run.plan.summary,
+      changes: run.plan.changes.length,
+      failed: bad.filter((r) => r.status === 'failed').length,
+      skipped: bad.filter((r) => r.status === 'skipped').length,
+      firstErrors: bad.filter((r) => r.error).slice(0, 3).map((r) => `${r.address}: ${r.error!.detail}`),
+      converged: again.plan.changes.length === 0,
+      wallMs,
+      idealWallMs: (stats.writes * o.latencyMs) / o.parallelism,
+    };
+  } finally {
+    await api.close();
+  }
+}
+
+async function withEmulator<T>(seed: SeedDoc, latencyMs: number, fn: (emu: RunningEmulator) => Promise<T>): Promise<T> {
+  const emu = await startEmulator({ seed, latencyMs });
+  try {
+    return await fn(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
+export async function runBench(o: BenchOptions, progress: (line: string) => void = () => undefined): Promise<BenchResult> {
+  const key = process.env.DEVINCTL_FINGERPRINT_KEY || 'devinctl-bench-fingerprint-key';
+  const ent: Enterprise = generateEnterprise(o.size, key);
+  const dir = await mkdtemp(join(tmpdir(), 'devinctl-bench-'));
+  try {
+    const desiredFile = join(dir, 'desired.yaml');
+    const changedFile = join(dir, 'changed.yaml');
+    await writeFile(desiredFile, ent.desiredYaml);
+    await writeFile(changedFile, ent.changedYaml);
+    await writeFile(join(dir, 'seed.json'), JSON.stringify(ent.seed));
+    await writeFile(join(dir, 'empty-seed.json'), JSON.stringify(ent.emptySeed));
+
+    // load + validate vs the YAML parser alone: one warm-up each (JIT, schema compile), then the median of 3
+    progress('load+validate vs yaml.parseDocument');
+    const text = await readFile(desiredFile, 'utf8');
+    await load(desiredFile);
+    parseDocument(text);
+    const loadRuns: number[] = [];
+    const parseRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      loadRuns.push(await cpuMs(() => load(desiredFile)));
+      parseRuns.push(await cpuMs(() => parseDocument(text)));
+    }
+    const loadFig = { loadConfigCpuMs: median(loadRuns), parseDocumentCpuMs: median(parseRuns), ratio: 0 };
+    loadFig.ratio = ratio(loadFig.loadConfigCpuMs, loadFig.parseDocumentCpuMs);
+
+    const desired = await load(desiredFile);
+    const changedConfig = await load(changedFile);
+
+    // the no-change plan: reads vs the floor, wall time vs the ideal
+    progress('no-change plan');
+    const floorByRoute = readFloor(o.size, 'equal');
+    const floor = sum(floorByRoute);
+    const chain = longestReadChain(o.size);
+    const noChange = await withEmulator(ent.seed, o.latencyMs, async (emu) => {
+      const opts = runOptions(desired, ent.env);
+      const api = client(emu, o.parallelism);
+      try {
+        emu.resetStats();
+        const started = performance.now();
+        const run = await planFromApi(api, desired, kinds, opts);
+        const ms = performance.now() - started;
+        const stats = emu.stats();
+        progress('10% change: plan + apply');
+        const change10 = await applyAndCount(emu, o, changedConfig, ent.env, changeMinimum(ent.changes));
+        return { run, ms, stats, change10 };
+      } finally {
+        await api.close();
+      }
+    });
+    const measuredReads = noChange.stats.reads;
+    const idealMs = Math.max((measuredReads * o.latencyMs) / o.parallelism, chain * o.latencyMs);
+
+    progress('bootstrap: plan + apply');
+    const bootstrap = await withEmulator(ent.emptySeed, o.latencyMs, (emu) => applyAndCount(emu, o, desired, ent.env, bootstrapMinimum(o.size)));
+
+    progress(`engine: makePlan over ${o.engineObjects} objects`);
+    const engine = measureEngineCpu(o.engineObjects);
+    const calibration = median([calibrationCpuMs(), calibrationCpuMs(), calibrationCpuMs()]);
+
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const result: BenchResult = {
+      size: o.size,
+      latencyMs: o.latencyMs,
+      parallelism: o.parallelism,
+      objects: ent.objects,
+      desiredFileBytes: Buffer.byteLength(ent.desiredYaml),
+      reads: {
+        noChangePlan: measuredReads,
+        floor,
+        ratio: ratio(measuredReads, floor),
+        byRoute: reads(noChange.stats.byRoute),
+        floorByRoute,
+        noChangePlanChanges: noChange.run.plan.changes.length,
+      },
+      planWall: { ms: noChange.ms, idealMs, ratio: ratio(noChange.ms, idealMs), longestChainPages: chain },
+      bootstrap,
+      change10: noChange.change10,
+      engine,
+      calibrationCpuMs: calibration,
+      load: loadFig,
+      peakRssMb,
+      targets: [],
+    };
+    result.targets = [
+      { name: 'reads / floor', value: result.reads.ratio, target: `= ${TARGETS.readRatio.toFixed(2)}`, met: Math.abs(result.reads.ratio - TARGETS.readRatio) < 0.005 },
+      { name: 'bootstrap writes / minimum', value: bootstrap.ratio, target: `<= ${TARGETS.bootstrapWriteRatio}`, met: bootstrap.ratio <= TARGETS.bootstrapWriteRatio },
+      { name: 'plan wall / ideal', value: result.planWall.ratio, target: `<= ${TARGETS.planWallRatio}`, met: result.planWall.ratio <= TARGETS.planWallRatio },
+      { name: `engine CPU ms (${engine.objects.desired} objects)`, value: engine.cpuMs, target: `<= ${TARGETS.engineCpuMs}`, met: engine.cpuMs <= TARGETS.engineCpuMs },
+      { name: 'load+validate / yaml parse', value: loadFig.ratio, target: `<= ${TARGETS.loadRatio}`, met: loadFig.ratio <= TARGETS.loadRatio },
+      { name: 'peak RSS MB', value: peakRssMb, target: `<= ${TARGETS.peakRssMb}`, met: peakRssMb <= TARGETS.peakRssMb },
+    ];
+    return result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let o: BenchOptions;
+  try {
+    o = parseBenchArgs(argv);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const result = await runBench(o, (line) => process.stderr.write(`bench: ${line}…\n`));
+  process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : formatTable(result));
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`bench: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
