@@ -39,7 +39,11 @@ export async function executePlan(plan: Plan, kinds: readonly ResourceKind[], ba
   for (const c of plan.changes) {
     const deps = c.deps.filter((d) => byAddress.has(d));
     waiting.set(c.address, deps.length);
-    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), c.address]);
+    for (const d of deps) {
+      const list = dependents.get(d);
+      if (list) list.push(c.address);
+      else dependents.set(d, [c.address]);
+    }
   }
   let ready = plan.changes.filter((c) => waiting.get(c.address) === 0);
   const running = new Set<Promise<void>>();
@@ -78,43 +82,47 @@ export async function executePlan(plan: Plan, kinds: readonly ResourceKind[], ba
     }
   };
 
-  while (ready.length > 0 || running.size > 0) {
-    // cascaded deletes need no call
-    while (ready.some((c) => c.cascade)) {
-      const now = ready.filter((c) => c.cascade);
-      ready = ready.filter((c) => !c.cascade);
+  // Pending groups in plan order, kept across iterations (regrouping every ready change on each
+  // pass was O(changes x groups)); `open` is the last pending group of each batch key.
+  const queue: Change[][] = [];
+  let head = 0;
+  const open = new Map<string, Change[]>();
+  const enqueue = (c: Change): void => {
+    const kind = kindOf.get(c.kind)!;
+    const key = kind.batch?.key(c);
+    if (key === undefined) {
+      queue.push([c]);
+      return;
+    }
+    let g = open.get(key);
+    if (!g || g.length >= kind.batch!.limit) {
+      g = [];
+      open.set(key, g);
+      queue.push(g);
+    }
+    g.push(c);
+  };
+
+  for (;;) {
+    // cascaded deletes need no call; the rest join the queue in the order they became ready
+    while (ready.length > 0) {
+      const now = ready;
+      ready = [];
       for (const c of now) {
-        if (!results.has(c.address)) await finish({ address: c.address, kind: c.kind, action: c.action, status: 'done', created: [], cascade: true });
+        if (results.has(c.address)) continue;
+        if (c.cascade) await finish({ address: c.address, kind: c.kind, action: c.action, status: 'done', created: [], cascade: true });
+        else enqueue(c);
       }
     }
-    ready = ready.filter((c) => !results.has(c.address));
-    // group the ready changes by batch key, in plan order
-    const groups: Change[][] = [];
-    const open = new Map<string, Change[]>();
-    for (const c of ready) {
-      const kind = kindOf.get(c.kind)!;
-      const key = kind.batch?.key(c);
-      if (key === undefined) {
-        groups.push([c]);
-        continue;
-      }
-      let g = open.get(key);
-      if (!g || g.length >= kind.batch!.limit) {
-        g = [];
-        open.set(key, g);
-        groups.push(g);
-      }
-      g.push(c);
-    }
-    let launched = 0;
-    while (launched < groups.length && running.size < opts.parallelism) {
-      const group = groups[launched++];
+    while (head < queue.length && running.size < opts.parallelism) {
+      const group = queue[head++];
+      const key = kindOf.get(group[0].kind)!.batch?.key(group[0]);
+      if (key !== undefined && open.get(key) === group) open.delete(key);
       const p: Promise<void> = runGroup(group).finally(() => running.delete(p));
       running.add(p);
     }
-    ready = groups.slice(launched).flat();
     if (running.size > 0) await Promise.race(running);
-    else if (ready.length === 0) break;
+    else if (ready.length === 0 && head >= queue.length) break;
   }
   const missing = plan.changes.filter((c) => !results.has(c.address));
   if (missing.length) throw new Error(`internal error: apply never reached ${missing.map((c) => c.address).join(', ')}`);
