@@ -26,7 +26,10 @@ export interface MarkdownOptions {
   title?: string;
   /** Where the full plan is (an artifact name or a URL), named in the note when entries are dropped. */
   artifactHint?: string;
-  /** Upper bound on the comment's length (UTF-16 code units, so never fewer than GitHub counts). */
+  /**
+   * Upper bound on the comment's length in UTF-16 code units (never fewer than GitHub counts).
+   * The header and the table of counts are always whole, so a limit below their size is exceeded.
+   */
   maxChars?: number;
 }
 
@@ -37,6 +40,17 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 const CLOSE = '</details>\n\n';
 const CHANGES_HEADING = '### Changes\n\n';
 
+function groupBy(changes: readonly Change[], key: (c: Change) => string): Map<string, Change[]> {
+  const by = new Map<string, Change[]>();
+  for (const c of changes) {
+    const k = key(c);
+    const list = by.get(k);
+    if (list) list.push(c);
+    else by.set(k, [c]);
+  }
+  return by;
+}
+
 function counts(changes: readonly Change[]): Counts {
   const n = zero();
   for (const c of changes) n[c.action]++;
@@ -44,8 +58,7 @@ function counts(changes: readonly Change[]): Counts {
 }
 
 function countTable(changes: readonly Change[]): string {
-  const byKind = new Map<string, Change[]>();
-  for (const c of changes) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+  const byKind = groupBy(changes, (c) => c.kind);
   const row = (label: string, n: Counts): string => `| ${label} | ${COLUMNS.map((a) => n[a]).join(' | ')} |\n`;
   const rows = [...byKind.keys()].sort().map((k) => row(cell(k), counts(byKind.get(k)!)));
   return `| kind | ${COLUMNS.join(' | ')} |\n|:--|--:|--:|--:|--:|\n${rows.join('')}${row('**total**', counts(changes))}\n`;
@@ -90,7 +103,7 @@ function changeBlock(c: Change, cap: number): string {
   const lines = c.cascade ? [] : diffLines(c);
   if (lines.length === 0) return head;
   const full = head + fence('diff', lines);
-  return full.length <= cap ? full : `${head}_(${plural(lines.length, 'diff line')} not shown: too long for a comment; see the full plan)_\n\n`;
+  return full.length <= cap ? full : `${head}_(the diff is too long for a comment; it is in the full plan)_\n\n`;
 }
 
 interface List {
@@ -106,18 +119,22 @@ function renderList(l: List, shown: number): string {
   return `### ${l.title} (${l.items.length})\n\n${l.items.slice(0, shown).join('')}${more}\n`;
 }
 
-/** Deletes and replaces in plan order; an organization's cascaded deletes nested under it. */
+/**
+ * Deletes and replaces: organization deletes first (each takes everything in it, D18), with their
+ * cascaded deletes nested under them, then the others in plan order.
+ */
 function destructiveList(changes: readonly Change[]): List {
-  const deletedOrgs = new Set(changes.filter((c) => c.kind === 'organization' && c.action === 'delete').map((c) => c.key));
-  const nested = (c: Change): boolean => c.cascade === true && c.kind !== 'organization' && deletedOrgs.has(c.parent);
+  const orgDelete = (c: Change): boolean => c.kind === 'organization' && c.action === 'delete';
+  const deletedOrgs = new Set(changes.filter(orgDelete).map((c) => c.key));
+  const nested = (c: Change): boolean => c.cascade === true && !orgDelete(c) && deletedOrgs.has(c.parent);
+  const childrenOf = groupBy(changes.filter(nested), (c) => c.parent);
   const items: string[] = [];
-  for (const c of changes) {
-    if (!(c.action === 'delete' || c.action === 'replace') || nested(c)) continue;
-    items.push(`- ${headline(c)}\n`);
-    if (c.kind === 'organization' && c.action === 'delete') {
-      for (const child of changes) if (nested(child) && child.parent === c.key) items.push(`  - ${headline(child)}\n`);
-    }
+  for (const org of changes.filter(orgDelete)) {
+    const children = childrenOf.get(org.key) ?? [];
+    items.push(`- ${headline(org)}${children.length ? `, together with ${plural(children.length, 'object')} in it` : ''}\n`);
+    for (const child of children) items.push(`  - ${headline(child)}\n`);
   }
+  for (const c of changes) if ((c.action === 'delete' || c.action === 'replace') && !orgDelete(c) && !nested(c)) items.push(`- ${headline(c)}\n`);
   return { title: 'Destructive changes', noun: 'destructive changes', items };
 }
 
@@ -127,7 +144,6 @@ function warningList(warnings: readonly Diagnostic[]): List {
 }
 
 interface Scope {
-  changes: Change[];
   blocks: string[];
   open(shown: number): string;
   /** Room the opening tag may take, whatever number of changes ends up shown. */
@@ -136,18 +152,14 @@ interface Scope {
 
 /** An organization's own change goes with its children; everything else by its parent ('' = enterprise). */
 function scopes(changes: readonly Change[], cap: number): Scope[] {
-  const by = new Map<string, Change[]>();
-  for (const c of changes) {
-    const s = c.kind === 'organization' ? c.key : c.parent;
-    by.set(s, [...(by.get(s) ?? []), c]);
-  }
+  const by = groupBy(changes, (c) => (c.kind === 'organization' ? c.key : c.parent));
   const names = [...by.keys()].sort();
   return names.map((name) => {
     const cs = by.get(name)!;
     const label = name === '' ? 'Enterprise' : `Organization <code>${html(name)}</code>`;
     const open = (shown: number): string =>
       `<details><summary>${label} — ${countsPhrase(counts(cs))}${shown < cs.length ? ` (${shown} of ${cs.length} shown)` : ''}</summary>\n\n`;
-    return { changes: cs, blocks: cs.map((c) => changeBlock(c, cap)), open, reserve: open(0).length + String(cs.length).length };
+    return { blocks: cs.map((c) => changeBlock(c, cap)), open, reserve: open(0).length + String(cs.length).length };
   });
 }
 
@@ -183,16 +195,15 @@ export function renderPlanMarkdown(plan: Plan, opts: MarkdownOptions = {}): stri
     (plan.changes.length > 0 ? countTable(plan.changes) : '');
   const lists = [destructiveList(plan.changes), warningList(plan.warnings)];
   const sections = scopes(plan.changes, Math.max(1000, Math.floor(max / 8)));
-  const all = sections.map((s) => s.blocks.length);
-
-  const full = head + lists.map((l) => renderList(l, l.items.length)).join('') + renderScopes(sections, all);
-  if (full.length <= max) return full;
+  const everything = renderScopes(sections, sections.map((s) => s.blocks.length));
+  const full = head + lists.map((l) => renderList(l, l.items.length)).join('') + everything;
+  if (full.length <= max) return full.replace(/\n+$/, '\n');
 
   // Too long: reserve the fixed parts (the header, each list's heading and "… more" line, the
   // closing note at its longest), then share the rest between the lists and the scope sections.
   const note = Math.max(closingNote(plan.changes.length, opts.artifactHint).length, closingNote(0, opts.artifactHint).length);
   const fixed = head.length + lists.reduce((n, l) => n + renderList(l, 0).length, 0) + note;
-  const [forDestructive, forWarnings] = share([...lists.map((l) => total(l.items)), total([renderScopes(sections, all)])], max - fixed);
+  const [forDestructive, forWarnings] = share([...lists.map((l) => total(l.items)), everything.length], max - fixed);
   const dk = fit(lists[0].items, forDestructive);
   const wk = fit(lists[1].items, forWarnings + forDestructive - total(lists[0].items.slice(0, dk)));
   const used = total(lists[0].items.slice(0, dk)) + total(lists[1].items.slice(0, wk));
