@@ -4,7 +4,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { refPosition } from './format.js';
-import { childPointer, type LocIndex } from './paths.js';
+import { childPointer, inSecret, SECRET_FIELDS, SECRET_HIDDEN, type LocIndex } from './paths.js';
 import type { Diagnostic, Position } from './types.js';
 import { article, isRecord, typeName } from './util.js';
 
@@ -27,7 +27,21 @@ const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].
 
 const showTag = (tag: string) => (tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice(18)}` : tag);
 
+
+/** Parser messages that quote the source text: the quote is dropped (it could be a literal secret). */
+function syntaxMessage(message: string): string {
+  if (message.startsWith('Block scalar header includes extra characters')) {
+    return 'Block scalar header includes extra characters (not shown): only an indentation digit and + or - may follow | or >';
+  }
+  return message;
+}
+
 class AliasLimit extends Error {}
+
+function unknownTag(tag: string, ptr: string): string {
+  if (!inSecret(ptr)) return `unknown tag '${showTag(tag)}': tags are not supported`;
+  return `unknown tag (${SECRET_HIDDEN}): tags are not supported${ptr.endsWith('/value') ? '; write value: "${VARIABLE}"' : ''}`;
+}
 
 export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   const out: ParsedFile = { file, value: undefined, index: new Map(), diagnostics: [], reported: new Set() };
@@ -57,7 +71,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     const p = posAt(e.pos[0]);
     if (p.line === lastLine) continue; // the parser's follow-on complaints about the same mistake
     lastLine = p.line;
-    const message = e.code === 'MULTIPLE_DOCS' ? 'a file holds one YAML document: remove the second `---`' : e.message;
+    const message = e.code === 'MULTIPLE_DOCS' ? 'a file holds one YAML document: remove the second `---`' : syntaxMessage(e.message);
     error(p, message);
   }
   if (out.diagnostics.length > 0) return out; // a recovered tree would only add misleading follow-on errors
@@ -130,7 +144,7 @@ class Converter {
       if (++this.aliases > MAX_ALIASES) throw new AliasLimit(`too many YAML aliases: more than ${MAX_ALIASES} (the limit is ${MAX_ALIASES})`);
       const target = n.resolve(this.doc);
       if (!target) {
-        this.error(here, `unknown alias '*${n.source}': no anchor '&${n.source}' before it`, ptr);
+        this.error(here, inSecret(ptr) ? `unknown alias (${SECRET_HIDDEN}): no anchor of that name before it` : `unknown alias '*${n.source}': no anchor '&${n.source}' before it`, ptr);
         this.out.index.set(ptr, { key: keyPos, value: here, collection: false });
         return null;
       }
@@ -144,7 +158,7 @@ class Converter {
     const tag = (n as { tag?: string }).tag;
     let badTag = false;
     if (tag && !CORE_TAGS.has(tag)) {
-      this.error(this.tagPos(n, tag, here), `unknown tag '${showTag(tag)}': tags are not supported`, ptr);
+      this.error(this.tagPos(n, tag, here), unknownTag(tag, ptr), ptr);
       badTag = true;
     }
     if (isMap(n)) {
@@ -192,17 +206,18 @@ class Converter {
     if (k === null || k === undefined) name = '';
     else if (isScalar(k)) {
       const tag = (k as { tag?: string }).tag;
-      if (tag && !CORE_TAGS.has(tag)) {
-        this.error(this.tagPos(k, tag, kp), `unknown tag '${showTag(tag)}': tags are not supported`);
-      }
       name = k.value === null || k.value === undefined ? '' : String(k.value);
+      if (tag && !CORE_TAGS.has(tag)) {
+        this.error(this.tagPos(k, tag, kp), unknownTag(tag, childPointer(ptr, name)));
+      }
     } else {
       this.error(kp, 'a map key must be a plain name (not an alias, a list or a map)');
       return;
     }
     const first = seen.get(name);
     if (first) {
-      this.error(kp, `duplicate key '${name}' (first at ${refPosition(first, kp)})`);
+      const hide = inSecret(ptr) && !SECRET_FIELDS.has(name);
+      this.error(kp, hide ? `duplicate key (${SECRET_HIDDEN}), first at ${refPosition(first, kp)}` : `duplicate key '${name}' (first at ${refPosition(first, kp)})`);
       return;
     }
     seen.set(name, kp);

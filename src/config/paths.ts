@@ -22,6 +22,20 @@ export function pointer(path: DocPath): string {
   return path.map((s) => `/${escape(s)}`).join('');
 }
 
+/**
+ * Inside one secret (`organizations.<org>.secrets.<KEY>` and below), where text from the file
+ * could be a literal secret value (`value: !Passw0rd` parses as a tag, `value: *Passw0rd` as an
+ * alias, `{ npm_abc123 }` as a key): messages about nodes there never repeat that text.
+ */
+export function inSecret(ptr: string): boolean {
+  return /^\/organizations\/[^/]*\/secrets\/[^/]*(\/|$)/.test(ptr);
+}
+
+export const SECRET_HIDDEN = 'not shown: inside a secret it could be part of the value';
+
+/** A secret's own field names (value_var is internal): naming one repeats nothing from a value. */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(['value', 'value_var', 'type', 'note', 'sensitive']);
+
 export function childPointer(ptr: string, seg: string | number): string {
   return `${ptr}/${escape(seg)}`;
 }

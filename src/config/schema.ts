@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { childPointer, lookup, naturalPosition, parsePointer, pathFromPointer, type LocIndex } from './paths.js';
+import { childPointer, inSecret, lookup, naturalPosition, parsePointer, pathFromPointer, SECRET_FIELDS, SECRET_HIDDEN, type LocIndex } from './paths.js';
 import { closeMatches, didYouMean } from './suggest.js';
 import type { Diagnostic, Position } from './types.js';
 import { typeName } from './util.js';
@@ -109,6 +109,11 @@ export function validateSchema(doc: unknown, index: LocIndex, fallback: Position
         if (under(kptr)) break;
         const props = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
         const near = closeMatches(name, props);
+        if (inSecret(kptr) && near.length === 0 && !SECRET_FIELDS.has(name)) {
+          // not a typo of a field: it could be a literal value written as a key ({ npm_abc123 })
+          push({ d: diag(keyAt(kptr), `unknown key (${SECRET_HIDDEN}); expected one of: ${props.join(', ')}`), ptr, keyword: e.keyword });
+          break;
+        }
         const hint = near.length > 0 ? didYouMean(name, props) : props.length > 0 ? ` (expected one of: ${props.join(', ')})` : '';
         push({ d: diag(keyAt(kptr), `unknown key '${name}'${hint}`), ptr, keyword: e.keyword, suggestions: near });
         break;
