@@ -32,21 +32,26 @@ export function summarize(changes: Change[]): Plan['summary'] {
 export function makePlan(input: PlanInput): PlanOutput {
   const diagnostics: Diagnostic[] = [];
   const kindOf = new Map(input.kinds.map((k) => [k.name, k]));
-  const liveByAddress = new Map(input.live.map((l) => [addressOf(l), l]));
 
   // ignore: live objects matching a glob replace whatever desired says about them
+  // (the address sets are built only when something is ignored: at 100k objects they cost more than the diff's own maps)
   const desired: ResourceObject[] = [];
+  const ignoredDesired: ResourceObject[] = [];
   for (const res of input.desired.values()) {
-    for (const d of res.objects) {
-      if (!input.ignored(d)) desired.push(d);
-      else if (!liveByAddress.has(addressOf(d))) {
+    for (const d of res.objects) (input.ignored(d) ? ignoredDesired : desired).push(d);
+  }
+  if (ignoredDesired.length > 0) {
+    const liveAddresses = new Set(input.live.map(addressOf));
+    for (const d of ignoredDesired) {
+      if (!liveAddresses.has(addressOf(d))) {
         diagnostics.push({ ...(d.pos ?? input.ctx.locate([])), severity: 'warning', message: `${addressOf(d)} matches settings.ignore and is left alone` });
       }
     }
   }
-  const desiredAddresses = new Set(desired.map(addressOf));
-  for (const l of input.live) {
-    if (input.ignored(l) && !desiredAddresses.has(addressOf(l))) desired.push({ ...l, meta: undefined });
+  const ignoredLive = input.live.filter((l) => input.ignored(l));
+  if (ignoredLive.length > 0) {
+    const desiredAddresses = new Set(desired.map(addressOf));
+    for (const l of ignoredLive) if (!desiredAddresses.has(addressOf(l))) desired.push({ ...l, meta: undefined });
   }
   const live = input.live;
 
