@@ -42,8 +42,10 @@ function fieldDiffs(traits: KindTraits, desired: Spec, live: Spec | undefined): 
 }
 
 export function diff(input: DiffInput): Change[] {
+  // each live address is built once and reused (the second lookup then hits a hashed, flat string)
+  const liveAddresses = input.live.map(addressOf);
   const live = new Map<string, ResourceObject>();
-  for (const l of input.live) live.set(addressOf(l), l);
+  for (let i = 0; i < input.live.length; i++) live.set(liveAddresses[i], input.live[i]);
   const seen = new Set<string>();
   const changes: Change[] = [];
 
@@ -71,8 +73,9 @@ export function diff(input: DiffInput): Change[] {
     });
   }
 
-  for (const l of input.live) {
-    const address = addressOf(l);
+  for (let i = 0; i < input.live.length; i++) {
+    const l = input.live[i];
+    const address = liveAddresses[i];
     if (seen.has(address)) continue;
     const cascade = l.kind !== 'organization' && input.cascade.has(l.parent);
     if (!cascade && !input.owned.get(l.kind)?.has(l.parent)) continue;
