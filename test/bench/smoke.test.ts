@@ -45,6 +45,9 @@ describe('bench --small', () => {
     expect(result.load.loadConfigCpuMs).toBeGreaterThan(0);
     expect(result.load.parseDocumentCpuMs).toBeGreaterThan(0);
     expect(result.peakRssMb).toBeGreaterThan(0);
+    expect(result.peakRssWholeBenchMb).toBeGreaterThanOrEqual(result.peakRssMb);
+    expect(Object.keys(result.peakRssByPhase)).toContain('bootstrap apply');
+    expect(result.calibrationCpuMs).toBeGreaterThan(0);
   });
 
   it('prints a table and JSON with the same figures', () => {
