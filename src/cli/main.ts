@@ -13,6 +13,7 @@ import { registerValidate } from './validate.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport } from './export.js';
 import { registerDrift } from './drift.js';
+import { registerShow } from './show.js';
 
 export interface RunExtras {
   /** Resolves when a long-running command (emulator) should stop. */
@@ -35,6 +36,7 @@ export async function run(argv: string[], io: Io, extras: RunExtras = {}): Promi
   registerApply(program, io, go);
   registerExport(program, io, go);
   registerDrift(program, io, go);
+  registerShow(program, io, go);
   registerEmulator(program, io, go, extras.until ?? (() => new Promise<void>((r) => process.once('SIGINT', () => r()))));
   try {
     await program.parseAsync(argv, { from: 'user' });
