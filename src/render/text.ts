@@ -21,8 +21,10 @@ function multiline(before: JsonValue | undefined, after: JsonValue | undefined):
 }
 
 function unified(before: string, after: string, indent: string): string[] {
-  const patch = structuredPatch('before', 'after', before, after, '', '', { context: 2 });
+  // maxEditLength bounds the work on two huge, very different strings (no diff is then shown)
+  const patch = structuredPatch('before', 'after', before, after, '', '', { context: 2, maxEditLength: 5000 });
   const out: string[] = [];
+  if (!patch) return [`${indent}(too different to diff: ${before.length} -> ${after.length} characters)`];
   for (const h of patch.hunks) {
     out.push(`${indent}@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
     for (const l of h.lines) out.push(`${indent}${printable(l, false)}`);
