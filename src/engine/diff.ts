@@ -42,21 +42,26 @@ function fieldDiffs(traits: KindTraits, desired: Spec, live: Spec | undefined): 
 }
 
 export function diff(input: DiffInput): Change[] {
-  // each live address is built once and reused (the second lookup then hits a hashed, flat string)
-  const liveAddresses = input.live.map(addressOf);
-  const live = new Map<string, ResourceObject>();
-  for (let i = 0; i < input.live.length; i++) live.set(liveAddresses[i], input.live[i]);
-  const seen = new Set<string>();
+  // live objects by kind, then key: each lookup hashes the object's own key string (hashed once),
+  // and an address string is built only for a change (at 100k objects the address maps dominated)
+  const live = new Map<string, Map<string, ResourceObject>>();
+  for (const l of input.live) {
+    let byKey = live.get(l.kind);
+    if (!byKey) live.set(l.kind, (byKey = new Map()));
+    byKey.set(l.key, l);
+  }
+  const seen = new Map<string, Set<string>>();
   const changes: Change[] = [];
 
   for (const d of input.desired) {
-    const address = addressOf(d);
-    seen.add(address);
+    let keys = seen.get(d.kind);
+    if (!keys) seen.set(d.kind, (keys = new Set()));
+    keys.add(d.key);
     const traits = input.traits(d.kind);
-    const l = live.get(address);
+    const l = live.get(d.kind)?.get(d.key);
     if (!l) {
       changes.push({
-        address, kind: d.kind, key: d.key, parent: d.parent, action: 'create',
+        address: addressOf(d), kind: d.kind, key: d.key, parent: d.parent, action: 'create',
         after: d.spec, fields: fieldDiffs(traits, d.spec, undefined), deps: [],
       });
       continue;
@@ -65,7 +70,7 @@ export function diff(input: DiffInput): Change[] {
     if (fields.length === 0) continue;
     const forced = fields.filter((f) => traits.immutable?.includes(f.field)).map((f) => f.field);
     changes.push({
-      address, kind: d.kind, key: d.key, parent: d.parent,
+      address: addressOf(d), kind: d.kind, key: d.key, parent: d.parent,
       action: forced.length > 0 ? 'replace' : 'update',
       before: l.spec, after: { ...l.spec, ...d.spec }, fields, deps: [],
       ...(forced.length > 0 ? { reason: `${forced.join(', ')} cannot be changed in place` } : {}),
@@ -73,14 +78,12 @@ export function diff(input: DiffInput): Change[] {
     });
   }
 
-  for (let i = 0; i < input.live.length; i++) {
-    const l = input.live[i];
-    const address = liveAddresses[i];
-    if (seen.has(address)) continue;
+  for (const l of input.live) {
+    if (seen.get(l.kind)?.has(l.key)) continue;
     const cascade = l.kind !== 'organization' && input.cascade.has(l.parent);
     if (!cascade && !input.owned.get(l.kind)?.has(l.parent)) continue;
     changes.push({
-      address, kind: l.kind, key: l.key, parent: l.parent, action: 'delete',
+      address: addressOf(l), kind: l.kind, key: l.key, parent: l.parent, action: 'delete',
       before: l.spec, fields: [], deps: [],
       ...(cascade ? { cascade: true, reason: 'deleted with organization' } : {}),
       ...(l.meta ? { meta: l.meta } : {}),
