@@ -14,6 +14,7 @@ export interface CliOptions {
   /** Pretend stdin is a terminal and answer the prompt with this. */
   answer?: string;
   stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
 }
 
 export async function runCli(argv: string[], o: CliOptions = {}): Promise<CliResult> {
@@ -25,7 +26,7 @@ export async function runCli(argv: string[], o: CliOptions = {}): Promise<CliRes
     env: { ...(o.env ?? {}) },
     cwd: o.cwd ?? process.cwd(),
     stdoutIsTTY: o.stdoutIsTTY ?? false,
-    stderrIsTTY: false,
+    stderrIsTTY: o.stderrIsTTY ?? false,
     stdinIsTTY: o.answer !== undefined,
     confirm: async () => o.answer ?? '',
   };
