@@ -111,15 +111,25 @@ const fold = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** D17: two live objects at one address cannot be told apart; no guess is made. */
 function liveDuplicates(live: ResourceObject[], ignored: IgnoreMatcher, at: Diagnostic | Omit<Diagnostic, 'severity' | 'message'>): Diagnostic[] {
-  const seen = new Map<string, ResourceObject[]>();
-  for (const l of live) {
-    if (ignored(l)) continue;
-    const a = addressOf(l);
-    seen.set(a, [...(seen.get(a) ?? []), l]);
-  }
+  // index of the first live object of each kind and key; a list only where a second one turns up
+  // (one address string and one array per live object cost ~15% of makePlan at 100k objects)
+  const first = new Map<string, Map<string, number>>();
+  const dupes = new Map<number, ResourceObject[]>();
+  live.forEach((l, i) => {
+    if (ignored(l)) return;
+    let byKey = first.get(l.kind);
+    if (!byKey) first.set(l.kind, (byKey = new Map()));
+    const f = byKey.get(l.key);
+    if (f === undefined) byKey.set(l.key, i);
+    else {
+      const list = dupes.get(f);
+      if (list) list.push(l);
+      else dupes.set(f, [live[f], l]);
+    }
+  });
   const out: Diagnostic[] = [];
-  for (const [a, list] of seen) {
-    if (list.length < 2) continue;
+  for (const [, list] of [...dupes].sort(([a], [b]) => a - b)) {
+    const a = addressOf(list[0]);
     const ids = list.map((l) => String(l.meta?.id ?? '?')).join(', ');
     out.push({ file: at.file, line: at.line, col: at.col, severity: 'error', message: `${a} exists ${list.length} times live (${ids}); remove the duplicates, devinctl will not guess` });
   }
