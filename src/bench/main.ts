@@ -5,10 +5,12 @@
 //   node dist/bench/main.js [--orgs 500] [--git-perms 20] [--tags 8] [--secrets 5]
 //     [--org-idp-groups 3] [--org-service-users 2] [--idp-groups 1000] [--service-users 300]
 //     [--latency 25] [--parallelism 8] [--engine-objects 100000] [--json] [--small]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -138,8 +140,10 @@ export interface BenchResult {
   /** CPU ms of a fixed reference loop (engine-cpu.ts calibrationCpuMs): how fast this machine is. */
   calibrationCpuMs: number;
   load: { loadConfigCpuMs: number; parseDocumentCpuMs: number; ratio: number };
-  /** Peak RSS (MB) through load, plans and applies of the default file, emulator included: the target figure. */
+  /** Peak RSS (MB) of this process by the end of the applies (the engine workload, the emulator and the bench's own data included); the target figure when the CLI cannot run in a child process. */
   peakRssMb: number;
+  /** Peak RSS (MB) of the devinctl CLI alone (child process) for `plan` (no change) and the bootstrap `apply`; null without dist/. */
+  cliPeakRssMb: { plan: number; apply: number } | null;
   /** Peak RSS (MB) of the whole benchmark, its CPU loops (5 loads, 5 parses, 3 × makePlan of 100k) included. */
   peakRssWholeBenchMb: number;
   /** Peak RSS (MB) reached by the end of each phase: where the peak comes from. */
@@ -249,6 +253,22 @@ async function withEmulator<T>(seed: SeedDoc, latencyMs: number, fn: (emu: Runni
   }
 }
 
+/** The CLI's own peak RSS for one command, in a child process (undefined when run from src/, without dist/). */
+async function cliPeakRssMb(args: string[], env: Record<string, string>): Promise<{ mb: number; code: number } | undefined> {
+  const entry = fileURLToPath(new URL('./cli-rss.js', import.meta.url));
+  if (!existsSync(entry)) return undefined;
+  const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  const m = /BENCH_MAX_RSS_KB=(\d+)/.exec(stderr);
+  if (!m) throw new Error(`devinctl ${args[0]} in a child process printed no peak RSS (exit ${code}):\n${stderr.slice(-2000)}`);
+  return { mb: Number(m[1]) / 1024, code };
+}
+
 export async function runBench(o: BenchOptions, progress: (line: string) => void = () => undefined): Promise<BenchResult> {
   const key = process.env.DEVINCTL_FINGERPRINT_KEY || 'devinctl-bench-fingerprint-key';
   const peakRssByPhase: Record<string, number> = {};
@@ -256,6 +276,13 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
     peakRssByPhase[name] = process.resourceUsage().maxRSS / 1024;
   };
   phase('start');
+  // first, on a clean heap: the engine alone (a heap full of the other phases' garbage makes every GC,
+  // and so makePlan's CPU time, dearer), and the machine's reference loop
+  progress(`engine: makePlan over ${o.engineObjects} objects`);
+  const engine = measureEngineCpu(o.engineObjects);
+  const calibration = median([calibrationCpuMs(), calibrationCpuMs(), calibrationCpuMs()]);
+  phase('engine makePlan');
+
   const ent: Enterprise = generateEnterprise(o.size, key);
   const dir = await mkdtemp(join(tmpdir(), 'devinctl-bench-'));
   try {
@@ -299,9 +326,20 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
     progress('bootstrap: plan + apply');
     const bootstrap = await withEmulator(ent.emptySeed, o.latencyMs, (emu) => applyAndCount(emu, o, desired, ent.env, bootstrapMinimum(o.size)));
     phase('bootstrap apply');
-    // the target figure: everything a user's plan and apply need at this size, the emulator included;
-    // the measurement loops below only add the benchmark's own garbage
+    // this process through the plans and applies (the load loop below only adds the bench's own garbage)
     const peakRssPlanApplyMb = process.resourceUsage().maxRSS / 1024;
+
+    // the CLI alone, in a child process, against emulators without latency: `plan` where live equals
+    // desired, and the bootstrap `apply` (with its post-apply re-read)
+    progress('devinctl plan / apply in a child process (peak RSS)');
+    const cliEnv = (emu: RunningEmulator) => ({ ...ent.env, DEVIN_API_URL: emu.url, DEVIN_API_TOKEN: emu.adminToken });
+    const par = ['--parallelism', String(o.parallelism)];
+    const cliPlan = await withEmulator(ent.seed, 0, (emu) => cliPeakRssMb(['plan', '-f', desiredFile, ...par], cliEnv(emu)));
+    const cliApply = await withEmulator(ent.emptySeed, 0, (emu) =>
+      cliPeakRssMb(['apply', '-f', desiredFile, '--auto-approve', '--token-file', join(dir, 'tokens.jsonl'), ...par], cliEnv(emu)));
+    for (const [name, r] of [['plan', cliPlan], ['apply', cliApply]] as const) {
+      if (r && r.code !== 0) throw new Error(`devinctl ${name} in a child process exited ${r.code}`);
+    }
 
     // load + validate vs the YAML parser alone, on the same text: one warm-up each, then the median of 5
     progress('load+validate vs yaml.parseDocument');
@@ -318,10 +356,6 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
     loadFig.ratio = ratio(loadFig.loadConfigCpuMs, loadFig.parseDocumentCpuMs);
     phase('load CPU loop');
 
-    progress(`engine: makePlan over ${o.engineObjects} objects`);
-    const engine = measureEngineCpu(o.engineObjects);
-    const calibration = median([calibrationCpuMs(), calibrationCpuMs(), calibrationCpuMs()]);
-    phase('engine makePlan');
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const result: BenchResult = {
       size: o.size,
@@ -344,17 +378,20 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
       calibrationCpuMs: calibration,
       load: loadFig,
       peakRssMb: peakRssPlanApplyMb,
+      cliPeakRssMb: cliPlan && cliApply ? { plan: cliPlan.mb, apply: cliApply.mb } : null,
       peakRssWholeBenchMb: peakRssMb,
       peakRssByPhase,
       targets: [],
     };
+    // the target figure: the CLI's own peak when it could run in a child process, else this process through plans and applies
+    const peakRss = result.cliPeakRssMb ? Math.max(result.cliPeakRssMb.plan, result.cliPeakRssMb.apply) : peakRssPlanApplyMb;
     result.targets = [
       { name: 'reads / floor', value: result.reads.ratio, target: `= ${TARGETS.readRatio.toFixed(2)}`, met: Math.abs(result.reads.ratio - TARGETS.readRatio) < 0.005 },
       { name: 'bootstrap writes / minimum', value: bootstrap.ratio, target: `<= ${TARGETS.bootstrapWriteRatio}`, met: bootstrap.ratio <= TARGETS.bootstrapWriteRatio },
       { name: 'plan wall / ideal', value: result.planWall.ratio, target: `<= ${TARGETS.planWallRatio}`, met: result.planWall.ratio <= TARGETS.planWallRatio },
       { name: `engine CPU ms (${engine.objects.desired} objects)`, value: engine.cpuMs, target: `<= ${TARGETS.engineCpuMs}`, met: engine.cpuMs <= TARGETS.engineCpuMs },
       { name: 'load+validate / yaml parse', value: loadFig.ratio, target: `<= ${TARGETS.loadRatio}`, met: loadFig.ratio <= TARGETS.loadRatio },
-      { name: 'peak RSS MB', value: peakRssMb, target: `<= ${TARGETS.peakRssMb}`, met: peakRssMb <= TARGETS.peakRssMb },
+      { name: 'peak RSS MB', value: peakRss, target: `<= ${TARGETS.peakRssMb}`, met: peakRss <= TARGETS.peakRssMb },
     ];
     return result;
   } finally {

@@ -48,6 +48,11 @@ describe('bench --small', () => {
     expect(result.peakRssWholeBenchMb).toBeGreaterThanOrEqual(result.peakRssMb);
     expect(Object.keys(result.peakRssByPhase)).toContain('bootstrap apply');
     expect(result.calibrationCpuMs).toBeGreaterThan(0);
+    // the CLI's own peak runs only from dist/ (a child process runs plain JavaScript)
+    if (result.cliPeakRssMb !== null) {
+      expect(result.cliPeakRssMb.plan).toBeGreaterThan(0);
+      expect(result.cliPeakRssMb.apply).toBeGreaterThan(0);
+    }
   });
 
   it('prints a table and JSON with the same figures', () => {
