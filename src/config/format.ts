@@ -1,9 +1,11 @@
 // One line per diagnostic, compiler style: `file:line:col: error: message`. The file is printed
-// exactly as the user named it (a relative path stays relative), so editors can jump to it.
+// exactly as the user named it (a relative path stays relative), so editors can jump to it. A
+// diagnostic without a position (line 0) prints as `warning: message`, never `:0:0:`.
 import type { Diagnostic, Position } from './types.js';
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${formatPosition(d)}: ${d.severity}: ${d.message}`;
+  // line 0 means "no position" (a warning about a live object the file does not name)
+  return d.line > 0 ? `${formatPosition(d)}: ${d.severity}: ${d.message}` : `${d.severity}: ${d.message}`;
 }
 
 export function formatPosition(p: Position): string {
