@@ -1,12 +1,14 @@
 // The bad-input corpus: each case is a file (cases/NN-name.yaml, expectations in `# expect:`
 // header lines) or a folder (cases/NN-name/, expectations in expected.txt, optional args.txt),
-// plus a few generated cases too big to commit. See README.md for the format. Used by
-// corpus.test.ts (loadConfig) and, later, by the CLI tests (`devinctl validate`, `plan`).
+// plus a few generated cases too big to commit, and live cases (live/NN-name.yaml: mistakes
+// only the API can show, expectations for `plan`). See README.md for the format. Used by
+// corpus.test.ts (loadConfig) and cli.test.ts (`devinctl validate`, `plan`).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CASES_DIR = fileURLToPath(new URL('./cases/', import.meta.url));
+export const LIVE_DIR = fileURLToPath(new URL('./live/', import.meta.url));
 
 export interface CorpusCase {
   name: string;
@@ -16,6 +18,8 @@ export interface CorpusCase {
   expected: string[];
   /** The environment for reading secret values (nothing else is set). */
   env: Record<string, string>;
+  /** Live cases: objects added to the emulator's state before planning (`# live: COLLECTION JSON`). */
+  live?: { collection: string; item: Record<string, unknown> }[];
 }
 
 function parseEnv(line: string, env: Record<string, string>) {
@@ -24,16 +28,19 @@ function parseEnv(line: string, env: Record<string, string>) {
 }
 
 /** `# expect:` and `# env:` lines of a case file (read as latin1: a case may be invalid UTF-8). */
-function headerOf(text: string, prefix: string): { expected: string[]; env: Record<string, string> } {
+function headerOf(text: string, prefix: string): { expected: string[]; env: Record<string, string>; live: NonNullable<CorpusCase['live']> } {
   const expected: string[] = [];
   const env: Record<string, string> = {};
+  const live: NonNullable<CorpusCase['live']> = [];
   for (const line of text.split(/\r?\n/)) {
     const e = /^#\s*expect:\s?(.*)$/.exec(line);
     if (e) expected.push(`${prefix}:${e[1]}`);
     const v = /^#\s*env:\s?(.*)$/.exec(line);
     if (v) parseEnv(v[1], env);
+    const l = /^#\s*live:\s*(\S+)\s+(.*)$/.exec(line);
+    if (l) live.push({ collection: l[1], item: JSON.parse(l[2]) as Record<string, unknown> });
   }
-  return { expected, env };
+  return { expected, env, live };
 }
 
 function folderCase(dir: string, name: string, shown: string): CorpusCase {
@@ -65,6 +72,19 @@ export function staticCases(cwd = process.cwd()): CorpusCase[] {
       if (statSync(full).isDirectory()) return folderCase(full, entry, shown);
       const { expected, env } = headerOf(readFileSync(full, 'latin1'), shown);
       return { name: entry.replace(/\.ya?ml$/, ''), args: [shown], expected, env };
+    });
+}
+
+/** The live cases (valid offline; `plan` reports them after lookup reads), paths relative to `cwd`. */
+export function liveCases(cwd = process.cwd()): CorpusCase[] {
+  const base = relative(cwd, LIVE_DIR) || '.';
+  return readdirSync(LIVE_DIR)
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort()
+    .map((entry) => {
+      const shown = `${base}/${entry}`;
+      const { expected, env, live } = headerOf(readFileSync(join(LIVE_DIR, entry), 'utf8'), shown);
+      return { name: entry.replace(/\.ya?ml$/, ''), args: [shown], expected, env, live };
     });
 }
 
