@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { parseFaults, startEmulator, type FaultConfig } from '../emulator/index.js';
+import { parseFaults, parseLatency, startEmulator, type FaultConfig } from '../emulator/index.js';
 import { DEFAULT_EMULATOR_STATE } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import type { Io } from './io.js';
@@ -27,8 +27,12 @@ export async function emulatorCommand(io: Io, o: EmulatorCliOptions, until: Prom
   } catch (e) {
     throw new UsageError(`--faults: ${(e as Error).message}`);
   }
-  const latency = o.latency === undefined ? undefined : Number(o.latency);
-  if (latency !== undefined && (!Number.isFinite(latency) || latency < 0)) throw new UsageError(`--latency must be milliseconds >= 0, got '${o.latency}'`);
+  let latency: ReturnType<typeof parseLatency> | undefined;
+  try {
+    latency = o.latency === undefined ? undefined : parseLatency(o.latency);
+  } catch (e) {
+    throw new UsageError(`--latency: ${(e as Error).message}`);
+  }
   const statePath = resolve(io.cwd, o.state ?? DEFAULT_EMULATOR_STATE);
   await mkdir(dirname(statePath), { recursive: true });
   const emu = await startEmulator({
@@ -57,6 +61,6 @@ export function registerEmulator(program: Command, io: Io, run: (p: Promise<numb
     .option('--seed <file>', 'seed file used when the state file is new or --reset (default: the demo enterprise)')
     .option('--reset', 'discard the state file and start from the seed')
     .option('--faults <spec>', 'inject faults, e.g. 429=0.1,500=0.05,drop-before=0.02,drop-after=0.02,ignore-write=0.01')
-    .option('--latency <ms>', 'delay every response by this many milliseconds')
+    .option('--latency <ms>', 'delay every response by this many milliseconds, or a range like 10-200')
     .action((o: EmulatorCliOptions) => run(emulatorCommand(io, o, until())));
 }

@@ -37,7 +37,11 @@ export async function run(argv: string[], io: Io, extras: RunExtras = {}): Promi
   registerExport(program, io, go);
   registerDrift(program, io, go);
   registerShow(program, io, go);
-  registerEmulator(program, io, go, extras.until ?? (() => new Promise<void>((r) => process.once('SIGINT', () => r()))));
+  const untilSignal = () => new Promise<void>((r) => {
+    process.once('SIGINT', () => r());
+    process.once('SIGTERM', () => r());
+  });
+  registerEmulator(program, io, go, extras.until ?? untilSignal);
   try {
     await program.parseAsync(argv, { from: 'user' });
     if (!pending) return EXIT.ok;
