@@ -8,7 +8,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { classifyTransportError, extractDetail, type TransportFailure } from './errors.js';
 import { Limiter } from './limiter.js';
 import { collectPages, PAGE_SIZE } from './pagination.js';
-import { formatBodyForLog } from './redact.js';
+import { formatBodyForLog, redactedStrings, scrubText } from './redact.js';
 import { isRetryableStatus, parseRetryAfter, retryClassOf, retryWait, type Method } from './retry.js';
 import { ApiError, type ApiClient, type ListOptions, type Query, type RequestOptions } from './types.js';
 import { DEFAULT_USER_AGENT } from './version.js';
@@ -84,7 +84,7 @@ export function createApiClient(options: ClientOptions): HttpApiClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
-  const log = options.log;
+  const baseLog = options.log;
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000 });
   const limiter = new Limiter({ parallelism: options.parallelism ?? 4, maxRps: options.maxRps, now, sleep });
@@ -140,6 +140,10 @@ export function createApiClient(options: ClientOptions): HttpApiClient {
     const retryClass = retryClassOf(method, opts.idempotent);
     const redactFields = opts.redact ?? [];
     const mayHaveActed = method !== 'GET';
+    // D13, second line of defence: what this request sent in a redacted field (a secret value, a
+    // token) and the bearer token never come back out through an error detail or a log line.
+    const sent = [...redactedStrings(body, redactFields), options.token];
+    const log = baseLog && ((line: string) => baseLog(scrubText(line, sent)));
 
     for (let attempt = 0; ; attempt++) {
       const permit = await limiter.acquire();
@@ -186,7 +190,7 @@ export function createApiClient(options: ClientOptions): HttpApiClient {
         return undefined;
       }
       // Error bodies are never logged (they may echo input): only the extracted detail.
-      const detail = extractDetail(status, result.body);
+      const detail = scrubText(extractDetail(status, result.body), sent);
       log?.(`← ${status} ${method} ${target} ${result.ms}ms: ${detail}`);
       if (isRetryableStatus(status, retryClass) && attempt < maxRetries) {
         const wait = waitFor(attempt, parseRetryAfter(result.headers['retry-after'], now()));

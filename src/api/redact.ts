@@ -1,6 +1,8 @@
 // Redaction of JSON bodies for --debug logs. Fields named `value` or `token` (secret values,
 // service-user tokens) are always replaced, plus any the caller names; matching is by field
 // name, case-insensitive, at any depth, and the whole field value is replaced (objects too).
+// Also the second line of defence of D13: the strings a request sent in those fields (and the
+// bearer token) are cut out of any text the server answers with, wherever it echoes them.
 
 export const REDACTED = '(redacted)';
 
@@ -40,4 +42,34 @@ export function formatBodyForLog(body: unknown, fields: readonly string[] = []):
   }
   if (text.length <= MAX_LOGGED_CHARS) return text;
   return `${text.slice(0, MAX_LOGGED_CHARS)}… (${text.length} chars)`;
+}
+
+/** Shorter strings are not scrubbed from text (they would mangle ordinary words and numbers). */
+export const MIN_SCRUBBED_CHARS = 4;
+
+/** The string leaves under redacted field names (`value`, `token` and `fields`) anywhere in `body`. */
+export function redactedStrings(body: unknown, fields: readonly string[] = []): string[] {
+  const names = new Set([...ALWAYS_REDACTED, ...fields].map((f) => f.toLowerCase()));
+  const out = new Set<string>();
+  const collect = (node: unknown, inside: boolean, depth: number): void => {
+    if (depth > 100) return;
+    if (typeof node === 'string') {
+      if (inside && node.length >= MIN_SCRUBBED_CHARS) out.add(node);
+    } else if (Array.isArray(node)) {
+      for (const item of node) collect(item, inside, depth + 1);
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, value] of Object.entries(node)) collect(value, inside || names.has(key.toLowerCase()), depth + 1);
+    }
+  };
+  collect(body, false, 0);
+  return [...out];
+}
+
+/** `text` with every occurrence of each of `secrets` (at least MIN_SCRUBBED_CHARS long) replaced by "(redacted)". */
+export function scrubText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of [...secrets].filter((x) => x.length >= MIN_SCRUBBED_CHARS).sort((a, b) => b.length - a.length)) {
+    out = out.split(s).join(REDACTED);
+  }
+  return out;
 }

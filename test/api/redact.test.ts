@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatBodyForLog, redact } from '../../src/api/redact.js';
+import { formatBodyForLog, redact, redactedStrings, scrubText } from '../../src/api/redact.js';
 
 describe('redact', () => {
   it('replaces value and token at any depth, whatever their type', () => {
@@ -47,5 +47,18 @@ describe('redact, for any body', () => {
         expect(text).not.toContain(SECRET);
       }),
     );
+  });
+});
+
+describe('redactedStrings and scrubText (echoes of what a request sent)', () => {
+  it('collects the strings under redacted names at any depth, skipping very short ones', () => {
+    const body = { key: 'NPM_TOKEN', value: 'hunter22', nested: [{ token: 'cog_abcd', value: { any: 'deep-value' } }], note: 'not secret', short: { value: 'abc' } };
+    expect(redactedStrings(body).sort()).toEqual(['cog_abcd', 'deep-value', 'hunter22']);
+    expect(redactedStrings({ password: 'p4ssword' }, ['password'])).toEqual(['p4ssword']);
+  });
+
+  it('cuts every occurrence out of a text, longest first', () => {
+    expect(scrubText("'hunter22' is not base32 (hunter22)", ['hunter22'])).toBe("'(redacted)' is not base32 ((redacted))");
+    expect(scrubText('abc-long and abc', ['abc', 'abc-long'])).toBe('(redacted) and abc');
   });
 });
