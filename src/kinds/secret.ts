@@ -135,6 +135,7 @@ export const secret: ResourceKind<SecretSpec> = {
   async apply(change, ec) {
     const orgId = ec.orgId(change.parent);
     if (change.action === 'delete' || change.action === 'replace') await remove(change, ec.api, orgId);
+    if (change.action === 'replace') await confirmGone(change, ec.api, orgId);
     if (change.action === 'create' || change.action === 'replace') {
       const key = change.key.slice(change.parent.length + 1);
       const value = ec.secretValues?.get(change.key);
@@ -167,4 +168,15 @@ async function remove(change: Change, api: import('../api/types.js').ApiClient, 
     const items = await api.list<LiveSecret>(base(orgId));
     if (items.some((s) => s.secret_id === id)) throw e;
   }
+}
+
+/**
+ * A replace creates the new secret only once the old one is gone: an API that answered the
+ * delete without making it would otherwise leave two under one key, which every later plan
+ * refuses (D17).
+ */
+async function confirmGone(change: Change, api: import('../api/types.js').ApiClient, orgId: string): Promise<void> {
+  const id = String(change.meta?.id as JsonValue);
+  const items = await api.list<LiveSecret>(base(orgId), {}, { label: `secrets of ${change.parent}` });
+  if (items.some((s) => s.secret_id === id)) throw new Error(`the API accepted the delete of secret ${change.key} (${id}) but it is still there; not creating a second one`);
 }

@@ -1,11 +1,13 @@
 // Kind `service-user` (address service-user:<name>): a service user provisioned with a role
 // (D4). Enterprise ones hold an enterprise role; org-scoped ones are owned by one organization.
 // Provisioning returns the only copy of the token, which goes to --token-file (D14). An expired
-// service user is replaced, which deletes it (guarded by --allow-delete service-user).
+// service user is replaced, which deletes it (guarded by --allow-delete service-user); an
+// enterprise one keeps its org roles across the replace.
+import { ApiError } from '../api/types.js';
 import type { Diagnostic } from '../config/types.js';
 import type { Change, ExecContext, ResourceKind, ResourceObject, Spec } from '../engine/types.js';
 import { diag, enc, resolveRole } from './common.js';
-import { enterpriseRole, liveServiceUsers, SU_MEMBERS } from './service-users-live.js';
+import { enterpriseRole, liveServiceUsers, SU_MEMBERS, type LiveServiceUser } from './service-users-live.js';
 
 interface ServiceUserSpec extends Spec {
   role: string;
@@ -108,8 +110,15 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
   },
 
   async apply(change, ec) {
+    // a replaced enterprise service user keeps its org roles: the plan saw them on the old one
+    // (as no-ops or as changes to make on top), so they are read fresh and given to the new one
+    const carry = change.action === 'replace' && change.before?.scope === '' && change.after?.scope === '' ? await orgRolesOf(change, ec) : [];
     if (change.action === 'delete' || change.action === 'replace') await ec.api.delete(`${SU_MEMBERS}/${enc(String(change.meta!.id))}`);
-    if (change.action === 'create' || change.action === 'replace') await provision(change, ec);
+    if (change.action === 'replace') await confirmGone(change, ec);
+    if (change.action === 'create' || change.action === 'replace') {
+      const id = await provision(change, ec);
+      for (const a of carry) await ec.api.post(`/v3/enterprise/organizations/${enc(a.org_id)}/members/service-users/${enc(id)}`, { role_id: a.role_id });
+    }
     if (change.action === 'update') {
       const s = change.after as ServiceUserSpec;
       const id = String(change.meta!.id);
@@ -119,7 +128,36 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
   },
 };
 
-async function provision(change: Change, ec: ExecContext): Promise<void> {
+/**
+ * A replace provisions a second service user of the same name only once the first is gone: an
+ * API that answered the delete without making it would otherwise leave two, and every later plan
+ * would refuse them (D17).
+ */
+async function confirmGone(change: Change, ec: ExecContext): Promise<void> {
+  const id = String(change.meta!.id);
+  let su: LiveServiceUser;
+  try {
+    su = await ec.api.get<LiveServiceUser>(`${SU_MEMBERS}/${enc(id)}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return;
+    throw e;
+  }
+  if (!su.deleted_at) throw new Error(`the API accepted the delete of service user ${change.key} (${id}) but it is still there; not provisioning a second one`);
+}
+
+/** The org roles a service user holds now (re-read: earlier changes of this apply may have removed some), in organizations still live. */
+async function orgRolesOf(change: Change, ec: ExecContext): Promise<{ org_id: string; role_id: string }[]> {
+  const su = await ec.api.get<LiveServiceUser>(`${SU_MEMBERS}/${enc(String(change.meta!.id))}`);
+  const live = (orgId: string) => {
+    const key = ec.lookups.orgKeyById.get(orgId);
+    return key !== undefined && ec.lookups.orgIdByKey.get(key) === orgId;
+  };
+  return (su.role_assignments ?? [])
+    .filter((a): a is typeof a & { org_id: string } => a.org_id !== null && live(a.org_id))
+    .map((a) => ({ org_id: a.org_id, role_id: a.role.role_id }));
+}
+
+async function provision(change: Change, ec: ExecContext): Promise<string> {
   const s = change.after as ServiceUserSpec;
   if (!ec.tokenSink) throw new Error('provisioning a service user needs --token-file');
   const body = {
@@ -133,4 +171,5 @@ async function provision(change: Change, ec: ExecContext): Promise<void> {
   ec.created(id);
   ec.liveIds.set(change.address, id);
   await ec.tokenSink({ name: change.key, id, token: res.token });
+  return id;
 }
