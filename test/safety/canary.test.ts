@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeedDoc } from '../../src/emulator/index.js';
+import { parseFaults, type SeedDoc } from '../../src/emulator/index.js';
 import type { CliResult } from '../helpers/cli.js';
 import { demoSeed, sandbox, type Sandbox } from '../helpers/emulator.js';
 
@@ -188,6 +188,38 @@ describe.each(variants)('every command and format against $name', (variant) => {
     expect(await mode(r.planFile)).toBe(0o600);
     expect(await mode(r.journal)).toBe(0o600);
     expect(JSON.parse(await readFile(r.journal, 'utf8')).state).toBe('finished');
+  });
+});
+
+describe('under injected faults (429, 5xx, an HTML 502, dropped connections, broken pages)', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await sandbox({ faults: parseFaults('429=0.08,500=0.05,502=0.05,503=0.05,drop-before=0.03,drop-after=0.03,page-no-cursor=0.01,seed=2') });
+  });
+  afterAll(async () => sb.close());
+
+  it('applies until converged with --debug and shows the canary value, the API token and the tokens nowhere else', async () => {
+    const env = { NPM_TOKEN: `${SECRET}-npm`, STAGING_COOKIE: `${SECRET}-cookie` };
+    const out = new Outputs();
+    const tokenFile = join(sb.dir, 'tokens.jsonl');
+    const journal = join(sb.dir, 'journal.json');
+    let last = -1;
+    for (let i = 1; i <= 10 && last !== 0; i++) {
+      const r = await sb.cli(['apply', '-f', EXAMPLE, ...DELETES, '--auto-approve', '--debug', '--max-retry-wait', '0.05', '--journal', journal, '--token-file', tokenFile], { env });
+      out.cli(`apply ${i}`, r);
+      expect(r.stderr, `apply ${i}`).not.toMatch(/\n\s+at |Internal error/);
+      last = r.code;
+    }
+    expect(last).toBe(0);
+    const faults = sb.emu.stats().faults;
+    expect(Object.values(faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    await out.files(sb.dir, isState);
+    expect(out.containing(SECRET)).toEqual([]);
+    expect(out.containing(DEMO_TOKEN)).toEqual([]);
+    const tokens = (await readFile(tokenFile, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { token: string }).token);
+    for (const t of tokens) expect(out.containing(t, (name) => name === 'file tokens.jsonl')).toEqual([]);
+    expect(await mode(tokenFile)).toBe(0o600);
+    expect(await mode(journal)).toBe(0o600);
   });
 });
 
