@@ -33,7 +33,7 @@ export function formatTable(b: BenchResult): string {
   const z = b.size;
   let out = `devinctl bench: ${n(z.orgs)} orgs × (${z.gitPerms} git permissions, ${z.tags} tags, ${z.secrets} secrets, ${z.orgIdpGroups} IdP group roles, ${z.orgServiceUsers} service-user roles); `
     + `${n(z.idpGroups)} IdP groups, ${n(z.serviceUsers)} service users; latency ${b.latencyMs} ms, parallelism ${b.parallelism}\n`
-    + `desired objects: ${n(Object.values(b.objects).reduce((x, y) => x + y, 0))}, desired file ${(b.desiredFileBytes / 1024 / 1024).toFixed(2)} MB\n\n`;
+    + `desired objects: ${n(Object.values(b.objects).reduce((x, y) => x + y, 0))}, desired file ${(b.desiredFileBytes / 1024 / 1024).toFixed(2)} MB; the targets are set for the default size\n\n`;
   const rows = [
     ['figure', 'measured', 'reference', 'ratio', 'target', 'status'],
     ['read requests, no-change plan', n(b.reads.noChangePlan), `floor ${n(b.reads.floor)}`, r2(b.reads.ratio), '= 1.00', met('reads')],
