@@ -1,6 +1,7 @@
 // `devinctl apply [PLANFILE]`: plan (or re-check a saved plan), show it, confirm (or
 // --auto-approve), run the ordered calls, then re-read and check that live state now matches.
 // Exit 0 when everything converged, 1 on any failure or refusal, 3 when a guard refuses.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { executePlan, type ChangeResult } from '../engine/apply.js';
 import { GuardError } from '../engine/errors.js';
@@ -73,7 +74,7 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
   let saved: SavedPlan | undefined;
   if (planFile) {
     if (opts.target?.length) throw new UsageError('apply PLANFILE takes the targets saved in the plan: --target is not allowed (D25)');
-    saved = await readSavedPlan(planFile);
+    saved = await readSavedPlan(resolve(io.cwd, planFile));
     opts = {
       ...opts,
       file: opts.file?.length ? opts.file : saved.saved.files,
@@ -82,6 +83,8 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
       force: saved.saved.force,
     };
   }
+  if (opts.tokenFile) opts = { ...opts, tokenFile: resolve(io.cwd, opts.tokenFile) };
+  if (opts.journal) opts = { ...opts, journal: resolve(io.cwd, opts.journal) };
   if (opts.tokenFile) await checkTokenFile(opts.tokenFile);
   const p = await prepare(io, opts);
   const { conn, run, config, secrets } = p;

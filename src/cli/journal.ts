@@ -1,6 +1,6 @@
 // The apply journal (--journal FILE): every change as done, failed (status and detail) or
 // skipped, with created ids. Rewritten after each result, so an interrupted run still leaves it.
-import { open, rename } from 'node:fs/promises';
+import { writePrivate } from './files.js';
 import type { ChangeResult } from '../engine/apply.js';
 import type { Plan } from '../engine/types.js';
 
@@ -48,14 +48,7 @@ export class Journal {
         changes: [...this.entries.values()],
         ...(this.unmade.length ? { not_made: this.unmade } : {}),
       };
-      const tmp = `${this.path}.tmp`;
-      const fh = await open(tmp, 'w', 0o600);
-      try {
-        await fh.writeFile(JSON.stringify(doc, null, 2) + '\n');
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
+      await writePrivate(this.path, JSON.stringify(doc, null, 2) + '\n');
     });
     return this.writing;
   }

@@ -1,6 +1,7 @@
 // `devinctl plan`: read live state, diff against the desired state, print the ordered plan.
 // Exit 0 (no changes, or changes without --detailed-exitcode), 2 (changes, with
 // --detailed-exitcode), 3 (a guard refuses the plan), 1 (any error). --out saves the plan (D24).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { kinds } from '../kinds/index.js';
 import { DiagnosticsError, liveDiagnostics, planFromApi, type PlanRun } from '../engine/pipeline.js';
@@ -140,7 +141,7 @@ export async function planCommand(io: Io, opts: PlanOptions): Promise<number> {
     const problems = guardsOf(p.run, p.plan, p.config, opts);
     if (problems.length) throw new GuardError(problems);
     if (opts.out) {
-      await writeSavedPlan(opts.out, p.run, p.plan, p.config, p.secrets, {
+      await writeSavedPlan(resolve(io.cwd, opts.out), p.run, p.plan, p.config, p.secrets, {
         files: p.config.files.map((f) => relativeTo(io.cwd, f)),
         apiUrl: p.conn.api.baseUrl,
         skipSecretValues: Boolean(opts.skipSecretValues),

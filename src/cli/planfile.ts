@@ -1,6 +1,7 @@
 // Saved plans (D24): `plan --out FILE` writes the plan document plus digests (0600, no secret
 // values: only fingerprints); `apply FILE` reads it back, validated against plan.schema.json.
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writePrivate } from './files.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { LoadedConfig } from '../config/types.js';
@@ -73,14 +74,7 @@ export async function writeSavedPlan(
     force: extra.force,
   };
   const doc = { ...planDocument(plan), saved };
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify(doc, null, 2) + '\n');
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
+  await writePrivate(path, JSON.stringify(doc, null, 2) + '\n');
 }
 
 let validator: ((doc: unknown) => boolean) & { errors?: unknown[] | null } | undefined;

@@ -1,5 +1,6 @@
 // `devinctl show PLANFILE`: render a saved plan (text, json or markdown) without reading the
 // API, e.g. to post the reviewed plan as a pull-request comment.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Change, Plan } from '../engine/types.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
@@ -50,7 +51,7 @@ interface ShowOptions {
 export async function showCommand(io: Io, file: string, opts: ShowOptions): Promise<number> {
   const format = opts.format ?? 'text';
   checkFormat(format);
-  const plan = planFromSaved(await readSavedPlan(file));
+  const plan = planFromSaved(await readSavedPlan(resolve(io.cwd, file)));
   if (format === 'markdown') io.out(renderPlanMarkdown(plan, { artifactHint: opts.artifactHint }));
   else renderPlan(io, plan, format, opts.color);
   return EXIT.ok;

@@ -57,11 +57,12 @@ export function buildLookups(
   const orgKeyById = new Map<string, string>();
   const pinned = new Map<string, string>();
   const problems: string[] = [];
+  const unmatchedPins: string[] = [];
   for (const [name, org] of Object.entries(doc.organizations ?? {})) {
     if (org?.id) pinned.set(org.id, name);
   }
   for (const [id, name] of pinned) {
-    if (!live.organizations.some((o) => o.org_id === id)) problems.push(`organizations.${name}: id ${id} matches no live organization`);
+    if (!live.organizations.some((o) => o.org_id === id)) unmatchedPins.push(name);
   }
   const pinnedNames = new Set(pinned.values());
   for (const o of live.organizations) {
@@ -81,5 +82,5 @@ export function buildLookups(
     problems.push(`organization:${key} exists ${ids.length} times live (${ids.join(', ')}); pin one with 'id:' or remove the duplicates, devinctl will not guess`);
   }
   if (problems.length) throw new PlanError(problems);
-  return { ...live, orgKeyById, orgIdByKey };
+  return { ...live, orgKeyById, orgIdByKey, unmatchedPins };
 }

@@ -4,6 +4,7 @@ import type { ApiClient } from '../api/types.js';
 import type { Diagnostic, LoadedConfig } from '../config/types.js';
 import type { DesiredContext, DesiredResult, Lookups, ResourceKind, ResourceObject } from './types.js';
 import { readLookups } from './lookups.js';
+import { sortDiagnostics } from '../config/format.js';
 import { ignoreMatcher } from './ignore.js';
 import { makePlan, type PlanOutput } from './plan.js';
 
@@ -74,7 +75,7 @@ export async function planFromApi(
     desired.set(k.name, res);
     diagnostics.push(...res.diagnostics);
   }
-  if (diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(sortDiagnostics(diagnostics, config.files));
 
   // organizations leaving the file are deleted with their children (D18): read those too
   const cascade = new Set<string>();
@@ -110,6 +111,6 @@ export async function planFromApi(
   const out = makePlan({ kinds, desired, live, cascade, ignored, ctx, allowRenameCase: options.allowRenameCase });
   out.diagnostics.unshift(...diagnostics, ...readWarnings);
   out.plan.warnings.unshift(...diagnostics.filter((d) => d.severity === 'warning'), ...readWarnings);
-  if (out.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(out.diagnostics);
+  if (out.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(sortDiagnostics(out.diagnostics, config.files));
   return { ...out, lookups, live, ctx };
 }

@@ -69,6 +69,7 @@ export function makePlan(input: PlanInput): PlanOutput {
   const raw = diff({ traits, desired, live, owned, cascade: input.cascade }).filter((c) => !input.ignored(c));
 
   const refs = (o: ResourceObject) => kindOf.get(o.kind)?.references?.(o as never) ?? [];
+  raw.push(...recreatedWithReplaced(raw, desired, refs));
   const rank = new Map(input.kinds.map((k, i) => [k.name, i]));
   for (const c of raw) {
     const kind = kindOf.get(c.kind);
@@ -150,6 +151,30 @@ function caseMismatches(kinds: readonly ResourceKind[], desired: ResourceObject[
       if (near === undefined || !d.pos) continue;
       out.push({ ...d.pos, severity: 'error', message: `${k.name} '${d.key}' differs from the live '${near}' only in case or spacing; rename it to match, or pass --allow-rename-case to treat them as different` });
     }
+  }
+  return out;
+}
+
+/**
+ * A replace deletes the object and creates a new one, which takes with it whatever referred to
+ * the old one (an expired service user's org roles). Desired objects that refer to a replaced
+ * object and had no change of their own are created again after it.
+ */
+function recreatedWithReplaced(changes: Change[], desired: ResourceObject[], refs: (o: ResourceObject) => string[]): Change[] {
+  const replaced = new Set(changes.filter((c) => c.action === 'replace').map((c) => c.address));
+  if (replaced.size === 0) return [];
+  const changed = new Set(changes.map((c) => c.address));
+  const out: Change[] = [];
+  for (const d of desired) {
+    const address = addressOf(d);
+    if (changed.has(address)) continue;
+    const via = refs(d).find((r) => replaced.has(r));
+    if (!via) continue;
+    out.push({
+      address, kind: d.kind, key: d.key, parent: d.parent, action: 'create', after: d.spec,
+      fields: Object.keys(d.spec).sort().map((field) => ({ field, before: undefined, after: d.spec[field] })),
+      deps: [], reason: `created again: ${via} is replaced`,
+    });
   }
   return out;
 }

@@ -96,6 +96,8 @@ export interface Lookups {
   orgKeyById: Map<string, string>;
   /** organization key -> live org_id (absent for orgs to be created). */
   orgIdByKey: Map<string, string>;
+  /** Organizations of the file whose `id` pin matches no live organization. */
+  unmatchedPins?: string[];
 }
 
 export interface DesiredContext {

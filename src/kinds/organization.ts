@@ -1,7 +1,7 @@
 // Kind `organization` (address organization:<name>): name and ACU limits. An `id` pin adopts an
 // existing organization under the file's name, or renames it (D1). Read from the shared lookup.
 import type { ResourceKind, ResourceObject, Spec } from '../engine/types.js';
-import { enc } from './common.js';
+import { diag, enc } from './common.js';
 
 interface OrgSpec extends Spec {
   name: string;
@@ -24,7 +24,9 @@ export const organization: ResourceKind<OrgSpec> = {
       for (const f of LIMITS) if (org && f in org) spec[f] = org[f] ?? null;
       return { kind: 'organization', key: name, parent: '', spec, pos: ctx.locate(['organizations', name]) };
     });
-    return { objects, owned: [''], diagnostics: [] };
+    const diagnostics = (ctx.lookups.unmatchedPins ?? []).map((name) =>
+      diag(ctx, ['organizations', name, 'id'], `id ${orgs[name]?.id} matches no live organization`));
+    return { objects, owned: [''], diagnostics };
   },
 
   async read(_api, ctx) {

@@ -109,3 +109,21 @@ describe('saved plans', () => {
     expect(r.stderr).toContain('moved');
   });
 });
+
+describe('files devinctl writes', () => {
+  it('writes the saved plan 0600 even when a stale temp file with another mode is in the way', async () => {
+    const { writeFile, chmod } = await import('node:fs/promises');
+    await writeFile(planFile + '.tmp', '');
+    await chmod(planFile + '.tmp', 0o644);
+    expect((await sb.cli(['plan', '-f', file, '--out', planFile], { env })).code).toBe(0);
+    expect((await stat(planFile)).mode & 0o777).toBe(0o600);
+  });
+
+  it('resolves relative --out, --journal and --token-file paths against the working folder', async () => {
+    const { existsSync } = await import('node:fs');
+    expect((await sb.cli(['plan', '-f', 'devin.yaml', '--out', 'rel-plan.json'], { env })).code).toBe(0);
+    expect(existsSync(join(sb.dir, 'rel-plan.json'))).toBe(true);
+    expect((await sb.cli(['apply', 'rel-plan.json', '--auto-approve', '--journal', 'rel-journal.json'], { env })).code).toBe(0);
+    expect(existsSync(join(sb.dir, 'rel-journal.json'))).toBe(true);
+  });
+});

@@ -133,17 +133,21 @@ organizations:
   });
 
   it('replaces an expired service user, which needs --allow-delete service-user', async () => {
-    const su = sb.emu.state.service_users.find((s) => s.name === 'ci-reporter')!;
-    su.expires_at = Math.floor(Date.now() / 1000) - 60;
     const yaml = `enterprise:
   service_users:
     ci-reporter: { role: Member }
     old-bot: { role: Member }
+organizations:
+  frontend:
+    service_users: { ci-reporter: Member }
 `;
+    await step(yaml.replace('{ role: Member }\n    old-bot', '{ role: Member }\n    old-bot').replace('ci-reporter: { role: Member }', 'ci-reporter: { role: Member }'));
+    sb.emu.state.service_users.find((s) => s.name === 'ci-reporter' && !s.deleted_at)!.expires_at = Math.floor(Date.now() / 1000) - 60;
     const file = await sb.write('devin.yaml', head + yaml);
     const refused = await sb.cli(['plan', '-f', file]);
     expect(refused.code).toBe(3);
     expect(refused.stdout).toContain('-/+ service-user:ci-reporter');
+    expect(refused.stdout).toContain('service-user-org-role:frontend/ci-reporter will be created');
     await step(yaml, ['--allow-delete', 'service-user']);
   });
 
