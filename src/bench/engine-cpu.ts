@@ -2,6 +2,7 @@
 // memory (no YAML, no HTTP), 10% of them different, through makePlan (ignore → kind checks →
 // diff → dependencies → order → summary). Measures process CPU time, which is what a CI runner
 // pays, not wall time.
+import { pathToFileURL } from 'node:url';
 import { makePlan } from '../engine/plan.js';
 import { ignoreMatcher } from '../engine/ignore.js';
 import type { DesiredContext, DesiredResult, Lookups, ResourceObject, Spec } from '../engine/types.js';
@@ -165,4 +166,13 @@ export function calibrationCpuMs(): number {
   const used = process.cpuUsage(start);
   if (m.size + len < 0) throw new Error('unreachable');
   return (used.user + used.system) / 1000;
+}
+
+// `node dist/bench/engine-cpu.js 100000`: the measurement in a fresh process (a clean heap: the
+// other phases' garbage would make every GC, and so makePlan's CPU time, dearer); prints JSON.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const total = Number(process.argv[2] ?? 100_000);
+  const engine = measureEngineCpu(total);
+  const calibration = [calibrationCpuMs(), calibrationCpuMs(), calibrationCpuMs()].sort((a, b) => a - b)[1];
+  process.stdout.write(JSON.stringify({ engine, calibration }) + '\n');
 }

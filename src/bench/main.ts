@@ -137,6 +137,8 @@ export interface BenchResult {
   bootstrap: ApplyFigures;
   change10: ApplyFigures;
   engine: EngineCpuResult;
+  /** The engine figures come from a fresh child process (false: this process, when run from src/). */
+  engineIsolated: boolean;
   /** CPU ms of a fixed reference loop (engine-cpu.ts calibrationCpuMs): how fast this machine is. */
   calibrationCpuMs: number;
   load: { loadConfigCpuMs: number; parseDocumentCpuMs: number; ratio: number };
@@ -253,6 +255,29 @@ async function withEmulator<T>(seed: SeedDoc, latencyMs: number, fn: (emu: Runni
   }
 }
 
+/**
+ * makePlan's CPU time and the reference loop, on a clean heap: in a fresh child process when the
+ * compiled bench is there, else (run from src/, e.g. by vitest) in this process.
+ */
+async function engineFigures(total: number): Promise<{ engine: EngineCpuResult; calibration: number; engineIsolated: boolean }> {
+  const entry = fileURLToPath(new URL('./engine-cpu.js', import.meta.url));
+  if (!existsSync(entry)) {
+    return { engine: measureEngineCpu(total), calibration: median([calibrationCpuMs(), calibrationCpuMs(), calibrationCpuMs()]), engineIsolated: false };
+  }
+  const child = spawn(process.execPath, [entry, String(total)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => void (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr += d));
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`the engine measurement failed (exit ${code}):\n${stderr.slice(-2000)}`);
+  const out = JSON.parse(stdout) as { engine: EngineCpuResult; calibration: number };
+  return { ...out, engineIsolated: true };
+}
+
 /** The CLI's own peak RSS for one command, in a child process (undefined when run from src/, without dist/). */
 async function cliPeakRssMb(args: string[], env: Record<string, string>): Promise<{ mb: number; code: number } | undefined> {
   const entry = fileURLToPath(new URL('./cli-rss.js', import.meta.url));
@@ -276,13 +301,6 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
     peakRssByPhase[name] = process.resourceUsage().maxRSS / 1024;
   };
   phase('start');
-  // first, on a clean heap: the engine alone (a heap full of the other phases' garbage makes every GC,
-  // and so makePlan's CPU time, dearer), and the machine's reference loop
-  progress(`engine: makePlan over ${o.engineObjects} objects`);
-  const engine = measureEngineCpu(o.engineObjects);
-  const calibration = median([calibrationCpuMs(), calibrationCpuMs(), calibrationCpuMs()]);
-  phase('engine makePlan');
-
   const ent: Enterprise = generateEnterprise(o.size, key);
   const dir = await mkdtemp(join(tmpdir(), 'devinctl-bench-'));
   try {
@@ -356,6 +374,10 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
     loadFig.ratio = ratio(loadFig.loadConfigCpuMs, loadFig.parseDocumentCpuMs);
     phase('load CPU loop');
 
+    progress(`engine: makePlan over ${o.engineObjects} objects`);
+    const { engine, calibration, engineIsolated } = await engineFigures(o.engineObjects);
+    phase('engine makePlan');
+
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const result: BenchResult = {
       size: o.size,
@@ -376,6 +398,7 @@ export async function runBench(o: BenchOptions, progress: (line: string) => void
       change10: noChange.change10,
       engine,
       calibrationCpuMs: calibration,
+      engineIsolated,
       load: loadFig,
       peakRssMb: peakRssPlanApplyMb,
       cliPeakRssMb: cliPlan && cliApply ? { plan: cliPlan.mb, apply: cliApply.mb } : null,

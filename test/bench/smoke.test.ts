@@ -42,6 +42,7 @@ describe('bench --small', () => {
     expect(result.engine.objects.live).toBe(2_000);
     expect(result.engine.changes).toBeGreaterThan(0);
     expect(result.engine.cpuMs).toBeGreaterThan(0);
+    expect(typeof result.engineIsolated).toBe('boolean');
     expect(result.load.loadConfigCpuMs).toBeGreaterThan(0);
     expect(result.load.parseDocumentCpuMs).toBeGreaterThan(0);
     expect(result.peakRssMb).toBeGreaterThan(0);
