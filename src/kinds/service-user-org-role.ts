@@ -1,6 +1,7 @@
 // Kind `service-user-org-role` (address service-user-org-role:<org>/<name>): the org role an
 // enterprise service user holds in one organization (D4). Read from the enterprise service-user
 // list's role_assignments, not from per-org lists.
+import { ApiError } from '../api/types.js';
 import type { Diagnostic } from '../config/types.js';
 import type { ResourceKind, ResourceObject, Spec } from '../engine/types.js';
 import { diag, enc, resolveRole } from './common.js';
@@ -78,7 +79,17 @@ export const serviceUserOrgRole: ResourceKind<SuOrgRoleSpec> = {
     if (!suId) throw new Error(`service user ${nameOf(change)} has no id (was its provisioning skipped?)`);
     const url = `/v3/enterprise/organizations/${enc(orgId)}/members/service-users/${enc(suId)}`;
     if (change.action === 'delete') await ec.api.delete(url);
-    else if (change.action === 'create') await ec.api.post(url, { role_id: ec.roleId('org', String(change.after!.role)) });
+    else if (change.action === 'create') {
+      const body = { role_id: ec.roleId('org', String(change.after!.role)) };
+      try {
+        await ec.api.post(url, body);
+      } catch (e) {
+        // it already holds a role here (a replace earlier in this apply carried its org roles
+        // over to the new service user): make it the desired one
+        if (!(e instanceof ApiError && e.status === 409)) throw e;
+        await ec.api.patch(url, body);
+      }
+    }
     else if (change.action === 'update') await ec.api.patch(url, { role_id: ec.roleId('org', String(change.after!.role)) });
     else throw new Error(`internal error: service-user-org-role cannot ${change.action}`);
   },
