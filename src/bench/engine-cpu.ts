@@ -127,7 +127,7 @@ export function buildWorkload(total: number): Workload {
   return { desired, live, ctx, counts };
 }
 
-export function measureEngineCpu(total: number, runs = 3): EngineCpuResult {
+export function measureEngineCpu(total: number, runs = 5): EngineCpuResult {
   const w = buildWorkload(total);
   const ignored = ignoreMatcher(w.ctx.doc.settings);
   const times: number[] = [];
