@@ -3,11 +3,11 @@
 // Exit 0 when everything converged, 1 on any failure or refusal, 3 when a guard refuses.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { executePlan, type ChangeResult } from '../engine/apply.js';
+import { execContextFor, executePlan, type ChangeResult } from '../engine/apply.js';
 import { GuardError } from '../engine/errors.js';
 import { liveDigests, movedObjects } from '../engine/digest.js';
 import { targetPlan } from '../engine/target.js';
-import type { Change, ExecContext, Plan } from '../engine/types.js';
+import type { Change, Plan } from '../engine/types.js';
 import { kinds } from '../kinds/index.js';
 import { renderPlanText } from '../render/text.js';
 import { ACTIONS } from '../render/symbols.js';
@@ -107,25 +107,11 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
     }
 
     const journal = opts.journal ? await Journal.open(opts.journal, p.plan) : undefined;
-    const base: Omit<ExecContext, 'created'> = {
-      api: conn.api,
-      lookups: run.lookups,
-      desired: new Map(run.desired.map((d) => [`${d.kind}:${d.key}`, d])),
-      liveIds: new Map(run.live.filter((l) => typeof l.meta?.id === 'string').map((l) => [`${l.kind}:${l.key}`, l.meta!.id as string])),
+    const base = execContextFor(conn.api, run, {
       secretValues: secrets.secretValues,
       fingerprinter: secrets.fingerprinter,
       tokenSink: opts.tokenFile ? tokenSink(opts.tokenFile) : undefined,
-      orgId(key) {
-        const id = run.lookups.orgIdByKey.get(key);
-        if (!id) throw new Error(`organization ${key} has no id (was its create skipped?)`);
-        return id;
-      },
-      roleId(type, name) {
-        const role = run.lookups.roles.find((r) => r.role_type === type && r.role_name === name);
-        if (!role) throw new Error(`unknown ${type} role ${name}`);
-        return role.role_id;
-      },
-    };
+    });
     io.out('\n');
     const results = await executePlan(p.plan, kinds, base, {
       parallelism: opts.parallelism ?? 4,

@@ -2,7 +2,9 @@
 // `parallelism` at a time, batching changes that share a kind's batch key (bulk endpoints).
 // Independent changes continue after a failure; dependents of a failure are skipped.
 import { ApiError } from '../api/types.js';
+import type { ApiClient } from '../api/types.js';
 import type { Change, ExecContext, Plan, ResourceKind } from './types.js';
+import type { PlanRun } from './pipeline.js';
 
 export type Outcome = 'done' | 'failed' | 'skipped';
 
@@ -24,6 +26,31 @@ export interface ExecuteOptions {
 }
 
 export type BaseExecContext = Omit<ExecContext, 'created'>;
+
+/** The writers' context for applying a plan run: lookups, live ids and the desired objects. */
+export function execContextFor(
+  api: ApiClient,
+  run: PlanRun,
+  extras: Pick<ExecContext, 'secretValues' | 'fingerprinter' | 'tokenSink'>,
+): BaseExecContext {
+  return {
+    api,
+    lookups: run.lookups,
+    desired: new Map(run.desired.map((d) => [`${d.kind}:${d.key}`, d])),
+    liveIds: new Map(run.live.filter((l) => typeof l.meta?.id === 'string').map((l) => [`${l.kind}:${l.key}`, l.meta!.id as string])),
+    ...extras,
+    orgId(key) {
+      const id = run.lookups.orgIdByKey.get(key);
+      if (!id) throw new Error(`organization ${key} has no id (was its create skipped?)`);
+      return id;
+    },
+    roleId(type, name) {
+      const role = run.lookups.roles.find((r) => r.role_type === type && r.role_name === name);
+      if (!role) throw new Error(`unknown ${type} role ${name}`);
+      return role.role_id;
+    },
+  };
+}
 
 function errorOf(e: unknown): ChangeResult['error'] {
   if (e instanceof ApiError) return { status: e.status, detail: `${e.method} ${e.path}: ${e.status === 0 ? 'connection error' : `HTTP ${e.status}`}: ${e.detail}`, ...(e.uncertain ? { uncertain: true } : {}) };
