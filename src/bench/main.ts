@@ -18,7 +18,7 @@ import { createApiClient, type HttpApiClient } from '../api/client.js';
 import { loadConfig } from '../config/load.js';
 import { resolveSecretValues } from '../config/secrets.js';
 import type { LoadedConfig } from '../config/types.js';
-import { executePlan, type BaseExecContext, type ChangeResult } from '../engine/apply.js';
+import { execContextFor, executePlan, type ChangeResult } from '../engine/apply.js';
 import { makeFingerprinter } from '../engine/fingerprint.js';
 import { planFromApi, type PlanRun, type RunOptions } from '../engine/pipeline.js';
 import { startEmulator, type RunningEmulator, type SeedDoc } from '../emulator/index.js';
@@ -185,29 +185,6 @@ function client(emu: RunningEmulator, parallelism: number): HttpApiClient {
   return createApiClient({ baseUrl: emu.url, token: emu.adminToken, parallelism });
 }
 
-/** What src/cli/apply.ts gives the executor, with tokens kept in memory. */
-function execBase(api: HttpApiClient, run: PlanRun, opts: RunOptions): BaseExecContext {
-  return {
-    api,
-    lookups: run.lookups,
-    desired: new Map(run.desired.map((d) => [`${d.kind}:${d.key}`, d])),
-    liveIds: new Map(run.live.filter((l) => typeof l.meta?.id === 'string').map((l) => [`${l.kind}:${l.key}`, l.meta!.id as string])),
-    secretValues: opts.secretValues,
-    fingerprinter: opts.fingerprinter,
-    tokenSink: async () => undefined,
-    orgId(key) {
-      const id = run.lookups.orgIdByKey.get(key);
-      if (!id) throw new Error(`organization ${key} has no id (was its create skipped?)`);
-      return id;
-    },
-    roleId(type, name) {
-      const role = run.lookups.roles.find((r) => r.role_type === type && r.role_name === name);
-      if (!role) throw new Error(`unknown ${type} role ${name}`);
-      return role.role_id;
-    },
-  };
-}
-
 /** plan → apply → plan again (without latency): writes counted by the emulator. */
 async function applyAndCount(emu: RunningEmulator, o: BenchOptions, config: LoadedConfig, env: Record<string, string>, minimumByRoute: Record<string, number>): Promise<ApplyFigures> {
   const opts = runOptions(config, env);
@@ -216,7 +193,7 @@ async function applyAndCount(emu: RunningEmulator, o: BenchOptions, config: Load
     const run = await planFromApi(api, config, kinds, opts);
     emu.resetStats();
     const started = performance.now();
-    const results = await executePlan(run.plan, kinds, execBase(api, run, opts), { parallelism: o.parallelism });
+    const results = await executePlan(run.plan, kinds, execContextFor(api, run, { secretValues: opts.secretValues, fingerprinter: opts.fingerprinter, tokenSink: async () => undefined }), { parallelism: o.parallelism });
     const wallMs = performance.now() - started;
     const stats = emu.stats();
     const byRoute = writes(stats.byRoute);
