@@ -117,7 +117,7 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
     if (change.action === 'replace') await confirmGone(change, ec);
     if (change.action === 'create' || change.action === 'replace') {
       const id = await provision(change, ec);
-      for (const a of carry) await ec.api.post(`/v3/enterprise/organizations/${enc(a.org_id)}/members/service-users/${enc(id)}`, { role_id: a.role_id });
+      if (carry.length) await carryOver(change, ec, id, carry);
     }
     if (change.action === 'update') {
       const s = change.after as ServiceUserSpec;
@@ -155,6 +155,31 @@ async function orgRolesOf(change: Change, ec: ExecContext): Promise<{ org_id: st
   return (su.role_assignments ?? [])
     .filter((a): a is typeof a & { org_id: string } => a.org_id !== null && live(a.org_id))
     .map((a) => ({ org_id: a.org_id, role_id: a.role.role_id }));
+}
+
+/**
+ * Gives the new service user the old one's org roles, and checks they took: the old one is gone,
+ * so a role the API acknowledged but did not assign would be lost without a trace. A miss is
+ * tried once more, then the replace fails naming what is missing (journal, output).
+ */
+async function carryOver(change: Change, ec: ExecContext, id: string, roles: { org_id: string; role_id: string }[]): Promise<void> {
+  const assign = async (a: { org_id: string; role_id: string }) => {
+    try {
+      await ec.api.post(`/v3/enterprise/organizations/${enc(a.org_id)}/members/service-users/${enc(id)}`, { role_id: a.role_id });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 409)) throw e; // it holds one there already: checked below
+    }
+  };
+  let missing = roles;
+  for (let attempt = 0; attempt < 2 && missing.length; attempt++) {
+    for (const a of missing) await assign(a);
+    const now = await ec.api.get<LiveServiceUser>(`${SU_MEMBERS}/${enc(id)}`);
+    missing = missing.filter((a) => !(now.role_assignments ?? []).some((x) => x.org_id === a.org_id && x.role.role_id === a.role_id));
+  }
+  if (missing.length) {
+    const what = missing.map((a) => `${ec.lookups.orgKeyById.get(a.org_id) ?? a.org_id} (role ${a.role_id})`).join(', ');
+    throw new Error(`service user ${change.key} was provisioned again (${id}) but did not get the org roles of the old one: ${what}; assign them by hand or manage them in the file`);
+  }
 }
 
 async function provision(change: Change, ec: ExecContext): Promise<string> {
