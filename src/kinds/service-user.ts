@@ -1,6 +1,7 @@
 // Kind `service-user` (address service-user:<name>): a service user provisioned with a role
 // (D4). Enterprise ones hold an enterprise role; org-scoped ones are owned by one organization.
-// Provisioning returns the only copy of the token, which goes to --token-file (D14). An expired
+// Provisioning returns the only copy of the token, which goes to --token-file (D14); when that
+// reply is lost, an enterprise service user that was created gets an API key instead. An expired
 // service user is replaced, which deletes it (guarded by --allow-delete service-user); an
 // enterprise one keeps its org roles across the replace.
 import { ApiError } from '../api/types.js';
@@ -72,10 +73,6 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
         spec: { role, scope, expired },
         meta: { id: su.service_user_id, expires_at: su.expires_at },
       });
-      if (!expired && su.expires_at !== null && su.expires_at - now < WARN_DAYS * DAY) {
-        const days = Math.max(0, Math.floor((su.expires_at - now) / DAY));
-        ctx.warn(`service user ${su.name} expires in ${days} day${days === 1 ? '' : 's'} (${new Date(su.expires_at * 1000).toISOString().slice(0, 10)}); after that devinctl replaces it`);
-      }
     }
     return out;
   },
@@ -95,8 +92,8 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
   references: (o) => (o.spec.scope ? [`organization:${o.spec.scope}`] : []),
 
   check(desired, live, ctx) {
+    const out = expiringSoon(desired, live);
     // D5: the caller is never deleted or re-roled
-    const out: Diagnostic[] = [];
     const caller = ctx.lookups.caller?.service_user_id;
     if (!caller) return out;
     const me = live.find((l) => l.kind === 'service-user' && l.meta?.id === caller);
@@ -182,6 +179,20 @@ async function carryOver(change: Change, ec: ExecContext, id: string, roles: { o
   }
 }
 
+/** Managed service users that expire within 30 days: a warning at their place in the file. */
+function expiringSoon(desired: ResourceObject[], live: ResourceObject[]): Diagnostic[] {
+  const now = Math.floor(Date.now() / 1000);
+  const liveBy = new Map(live.filter((l) => l.kind === 'service-user').map((l) => [l.key, l]));
+  const out: Diagnostic[] = [];
+  for (const d of desired) {
+    const exp = d.kind === 'service-user' && d.pos ? liveBy.get(d.key)?.meta?.expires_at : undefined;
+    if (typeof exp !== 'number' || exp <= now || exp - now >= WARN_DAYS * DAY) continue;
+    const days = Math.floor((exp - now) / DAY);
+    out.push({ ...d.pos!, severity: 'warning', message: `service user ${d.key} expires in ${days} day${days === 1 ? '' : 's'} (${new Date(exp * 1000).toISOString().slice(0, 10)}); after that devinctl replaces it (a delete: --allow-delete service-user)` });
+  }
+  return out;
+}
+
 async function provision(change: Change, ec: ExecContext): Promise<string> {
   const s = change.after as ServiceUserSpec;
   if (!ec.tokenSink) throw new Error('provisioning a service user needs --token-file');
@@ -191,10 +202,48 @@ async function provision(change: Change, ec: ExecContext): Promise<string> {
     ttl_seconds: (s.ttl_days ?? DEFAULT_TTL_DAYS) * DAY,
   };
   const url = s.scope ? `/v3beta1/organizations/${enc(ec.orgId(s.scope))}/service-users` : '/v3beta1/enterprise/service-users';
-  const res = await ec.api.post<{ service_user: { service_user_id: string }; token: string }>(url, body, { redact: ['token'] });
+  let res: { service_user: { service_user_id: string }; token: string };
+  try {
+    res = await ec.api.post<typeof res>(url, body, { redact: ['token'] });
+  } catch (e) {
+    if (e instanceof ApiError && e.uncertain) return afterLostReply(change, ec, ec.tokenSink, e);
+    throw e;
+  }
   const id = res.service_user.service_user_id;
   ec.created(id);
   ec.liveIds.set(change.address, id);
   await ec.tokenSink({ name: change.key, id, token: res.token });
+  return id;
+}
+
+/**
+ * The provisioning request may have been carried out but its reply, the only copy of the token,
+ * was lost (D14). Re-read before anything else (D23): not there, the error stands and the next
+ * apply provisions it; there, an enterprise service user gets an API key minted instead of a
+ * second provisioning, and the key goes to --token-file.
+ */
+async function afterLostReply(change: Change, ec: ExecContext, sink: NonNullable<ExecContext['tokenSink']>, cause: ApiError): Promise<string> {
+  let found: LiveServiceUser | undefined;
+  try {
+    const all = await ec.api.list<LiveServiceUser>(SU_MEMBERS, { include_inactive: true }, { label: 'service users' });
+    found = all.find((u) => u.name === change.key && !u.deleted_at && u.service_user_id !== change.meta?.id);
+  } catch {
+    throw cause; // cannot tell: the next apply's plan will
+  }
+  if (!found) throw cause;
+  const id = found.service_user_id;
+  ec.liveIds.set(change.address, id);
+  const lost = `service user ${change.key} was provisioned (${id}) but the reply with its token was lost`;
+  if ((change.after as ServiceUserSpec).scope) {
+    throw new Error(`${lost}, and no endpoint mints a key for an org-scoped service user: delete it and re-run apply to provision it again`);
+  }
+  let key: { token: string };
+  try {
+    key = await ec.api.post<{ token: string }>(`/v3beta1/enterprise/service-users/${enc(id)}/api-keys`, { name: 'devinctl (provisioning reply lost)' }, { redact: ['token'] });
+  } catch (e) {
+    throw new Error(`${lost}, and minting an API key for it failed too (${e instanceof ApiError ? `HTTP ${e.status || 'connection error'}: ${e.detail}` : String(e)}): mint one with POST /v3beta1/enterprise/service-users/${id}/api-keys`);
+  }
+  ec.created(id);
+  await sink({ name: change.key, id, token: key.token });
   return id;
 }

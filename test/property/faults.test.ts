@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import { seedToState, type EmulatorState, type FaultConfig } from '../../src/emulator/index.js';
+import { prng } from '../../src/emulator/faults.js';
 import type { Change, ExecContext } from '../../src/engine/types.js';
 import { serviceUser } from '../../src/kinds/service-user.js';
 import { sandbox, type Sandbox } from '../helpers/emulator.js';
@@ -200,6 +201,34 @@ organizations:
     const again = sb.emu.state.service_users.find((u) => u.name === 'stale-bot' && u.deleted_at === null)!;
     expect(again.role_assignments.filter((a) => a.org_id === ORG.beta)).toEqual([{ role_id: ROLE.orgAdmin, org_id: ORG.beta }]);
     expect((await plan(g)).code).toBe(0);
+  });
+
+  it('a service user whose provisioning reply was lost is not provisioned twice: an API key is minted for it into --token-file (D14)', async () => {
+    // POSTs draw one number each for drop-after at rate 1/2: find a seed that drops the first POST
+    // (the provisioning, applied but unanswered) and not the second (the API-key mint)
+    const seed = Array.from({ length: 1000 }, (_, i) => i + 1).find((s) => {
+      const r = prng(s);
+      return r() < 0.5 && r() >= 0.5;
+    })!;
+    const f = await files('enterprise:\n  service_users:\n    ci-reporter: { role: Member }\n    old-bot: { role: Member }\n    stale-bot: { role: Member }\n    release-bot: { role: Member, ttl_days: 30 }\norganizations:\n  alpha: {}\n  beta: {}\n');
+    // the expired stale-bot is replaced in the same apply: keep it out of the POST count
+    const stale = sb.emu.state.service_users.find((u) => u.name === 'stale-bot')!;
+    stale.expires_at = null;
+    faults({ dropAfter: 0.5, seed, methods: ['POST'] });
+    const r = await apply(f);
+    expect(sb.emu.stats().faults['drop-after']).toBe(1);
+    expect(r.stdout).toMatch(/service-user:release-bot: created \(service-user-\w+\)/);
+    expect(r.code).toBe(0);
+    const made = sb.emu.state.service_users.filter((u) => u.name === 'release-bot');
+    expect(made).toHaveLength(1);
+    const lines = (await readFile(f.tokens, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([{ name: 'release-bot', id: made[0].service_user_id, token: expect.stringMatching(/^cog_/) }]);
+    const key = sb.emu.state.tokens.find((t) => t.token === lines[0].token)!;
+    expect(key.service_user_id).toBe(made[0].service_user_id);
+    expect(key.api_key_id).toBeDefined(); // a minted key, not the lost provisioning token
+    expect(((await stat(f.tokens)).mode & 0o777).toString(8)).toBe('600');
+    sb.emu.setFaults(undefined);
+    expect((await plan(f)).code).toBe(0);
   });
 
   it('a replace whose org-role copy the API acknowledged but did not make fails, naming the roles the new service user lacks', async () => {
