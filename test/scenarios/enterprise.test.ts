@@ -286,3 +286,13 @@ describe('names (D17)', () => {
     expect(r.stderr).toContain('secret:frontend/NPM_TOKEN exists 2 times live');
   });
 });
+
+describe('expiry warnings', () => {
+  it('warns at its place in the file about a managed service user that expires within 30 days, and not about others', async () => {
+    const file = await sb.write('devin.yaml', head + 'enterprise:\n  service_users:\n    ci-reporter: { role: Member }\n    old-bot: { role: Member }\n');
+    const r = await sb.cli(['plan', '-f', file]);
+    expect(r.stdout).toMatch(/Warning: .*devin\.yaml:8:5: service user ci-reporter expires in (19|20) days/);
+    const other = await sb.write('devin.yaml', head + 'organizations:\n  frontend: {}\n');
+    expect((await sb.cli(['plan', '-f', other])).stdout).not.toContain('expires in');
+  });
+});
