@@ -69,15 +69,15 @@ export function makePlan(input: PlanInput): PlanOutput {
   const raw = diff({ traits, desired, live, owned, cascade: input.cascade }).filter((c) => !input.ignored(c));
 
   const refs = (o: ResourceObject) => kindOf.get(o.kind)?.references?.(o as never) ?? [];
-  raw.push(...recreatedWithReplaced(raw, desired, refs));
+  const raw2 = recreatedWithReplaced(raw, desired, refs);
   const rank = new Map(input.kinds.map((k, i) => [k.name, i]));
-  for (const c of raw) {
+  for (const c of raw2) {
     const kind = kindOf.get(c.kind);
     if (kind?.sensitive?.length) c.sensitive = [...kind.sensitive];
     const why = kind?.describe?.(c);
     if (why) c.reason = why;
   }
-  const withDeps = mergeTogether(computeDeps(raw, refs), kindOf);
+  const withDeps = mergeTogether(computeDeps(raw2, refs), kindOf);
   const ordered = topoOrder(withDeps, (c) => (c.action === 'delete' ? 100 - (rank.get(c.kind) ?? 0) : rank.get(c.kind) ?? 0));
   return {
     plan: { changes: ordered, warnings: diagnostics.filter((d) => d.severity === 'warning'), summary: summarize(ordered) },
@@ -158,23 +158,27 @@ function caseMismatches(kinds: readonly ResourceKind[], desired: ResourceObject[
 /**
  * A replace deletes the object and creates a new one, which takes with it whatever referred to
  * the old one (an expired service user's org roles). Desired objects that refer to a replaced
- * object and had no change of their own are created again after it.
+ * object are created again after it: a no-op becomes a create, an update becomes a create of
+ * the new value.
  */
 function recreatedWithReplaced(changes: Change[], desired: ResourceObject[], refs: (o: ResourceObject) => string[]): Change[] {
   const replaced = new Set(changes.filter((c) => c.action === 'replace').map((c) => c.address));
-  if (replaced.size === 0) return [];
-  const changed = new Set(changes.map((c) => c.address));
-  const out: Change[] = [];
+  if (replaced.size === 0) return changes;
+  const byAddress = new Map(changes.map((c) => [c.address, c]));
+  const out = [...changes];
   for (const d of desired) {
     const address = addressOf(d);
-    if (changed.has(address)) continue;
     const via = refs(d).find((r) => replaced.has(r));
     if (!via) continue;
-    out.push({
-      address, kind: d.kind, key: d.key, parent: d.parent, action: 'create', after: d.spec,
+    const existing = byAddress.get(address);
+    if (existing && existing.action !== 'update') continue;
+    const created: Change = {
+      address, kind: d.kind, key: d.key, parent: d.parent, action: 'create', after: existing?.after ?? d.spec,
       fields: Object.keys(d.spec).sort().map((field) => ({ field, before: undefined, after: d.spec[field] })),
       deps: [], reason: `created again: ${via} is replaced`,
-    });
+    };
+    if (existing) out[out.indexOf(existing)] = created;
+    else out.push(created);
   }
   return out;
 }

@@ -107,8 +107,8 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
   },
 
   async apply(change, ec) {
-    // a replaced enterprise service user keeps its org roles: the plan saw them on the old one
-    // (as no-ops or as changes to make on top), so they are read fresh and given to the new one
+    // a replaced enterprise service user keeps its org roles in organizations the file leaves
+    // alone: they are read fresh and given to the new one (managed ones have their own changes)
     const carry = change.action === 'replace' && change.before?.scope === '' && change.after?.scope === '' ? await orgRolesOf(change, ec) : [];
     if (change.action === 'delete' || change.action === 'replace') await ec.api.delete(`${SU_MEMBERS}/${enc(String(change.meta!.id))}`);
     if (change.action === 'replace') await confirmGone(change, ec);
@@ -149,8 +149,11 @@ async function orgRolesOf(change: Change, ec: ExecContext): Promise<{ org_id: st
     const key = ec.lookups.orgKeyById.get(orgId);
     return key !== undefined && ec.lookups.orgIdByKey.get(key) === orgId;
   };
+  // roles the file manages are created again by their own changes (the plan shows them);
+  // only roles in organizations the file leaves alone are carried over here
+  const managed = (orgId: string) => ec.desired.has(`service-user-org-role:${ec.lookups.orgKeyById.get(orgId)}/${change.key}`);
   return (su.role_assignments ?? [])
-    .filter((a): a is typeof a & { org_id: string } => a.org_id !== null && live(a.org_id))
+    .filter((a): a is typeof a & { org_id: string } => a.org_id !== null && live(a.org_id) && !managed(a.org_id))
     .map((a) => ({ org_id: a.org_id, role_id: a.role.role_id }));
 }
 
