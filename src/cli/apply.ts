@@ -34,6 +34,7 @@ function resultLine(r: ChangeResult): string {
     return `${r.address}: ${r.cascade ? 'deleted with its organization' : a.past}${ids}`;
   }
   if (r.status === 'failed') return `${r.address}: FAILED: ${r.error?.detail ?? 'unknown error'}`;
+  if (r.because === 'interrupted') return `${r.address}: skipped (interrupted before it started)`;
   return `${r.address}: skipped (depends on ${r.because}, which did not complete)`;
 }
 
@@ -99,7 +100,7 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
 
     if (!opts.autoApprove) {
       if (!io.stdinIsTTY) throw new UsageError('apply needs confirmation: run it on a terminal, or pass --auto-approve');
-      const answer = await io.confirm("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+      const answer = await io.confirm("\nDo you want to perform these actions? Only 'yes' will be accepted: ").catch(() => '');
       if (answer.trim() !== 'yes') {
         io.err('Apply cancelled; nothing was changed.\n');
         return EXIT.error;
@@ -113,27 +114,46 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
       tokenSink: opts.tokenFile ? tokenSink(opts.tokenFile) : undefined,
     });
     io.out('\n');
-    const results = await executePlan(p.plan, kinds, base, {
-      parallelism: opts.parallelism ?? 4,
-      onResult: async (r) => {
-        io.out(resultLine(r) + '\n');
-        await journal?.record(r);
-      },
+    // Ctrl-C: finish the calls in flight, start no new ones, then report (a second Ctrl-C quits)
+    const interrupt = new AbortController();
+    const stopListening = io.onInterrupt(() => {
+      interrupt.abort();
+      io.err('\nInterrupted: waiting for the calls in flight, starting no new ones (Ctrl-C again quits at once).\n');
     });
+    let results: ChangeResult[];
+    try {
+      results = await executePlan(p.plan, kinds, base, {
+        parallelism: opts.parallelism ?? 4,
+        signal: interrupt.signal,
+        onResult: async (r) => {
+          io.out(resultLine(r) + '\n');
+          await journal?.record(r);
+        },
+      });
+    } finally {
+      stopListening();
+    }
     const count = (s: ChangeResult['status']) => results.filter((r) => r.status === s).length;
     let unmade: string[] = [];
-    if (count('done') > 0) {
+    let unverified: string | undefined;
+    if (count('done') > 0 && !interrupt.signal.aborted) {
       // re-read: a change the API accepted but did not make is an error (DESIGN "Partial failure")
-      const after = targetPlan((await computePlan(conn, config, secrets, Boolean(opts.allowRenameCase))).plan, opts.target ?? []);
-      const done = new Set(results.filter((r) => r.status === 'done').map((r) => r.address));
-      unmade = after.changes.filter((c) => done.has(c.address)).map((c) => c.address);
-      for (const a of unmade) io.err(`Error: ${a}: the API accepted the change but live state does not show it\n`);
+      try {
+        const after = targetPlan((await computePlan(conn, config, secrets, Boolean(opts.allowRenameCase))).plan, opts.target ?? []);
+        const done = new Set(results.filter((r) => r.status === 'done').map((r) => r.address));
+        unmade = after.changes.filter((c) => done.has(c.address)).map((c) => c.address);
+        for (const a of unmade) io.err(`Error: ${a}: the API accepted the change but live state does not show it\n`);
+      } catch (e) {
+        unverified = e instanceof Error ? e.message : String(e);
+        io.err(`Error: the changes were made, but reading live state again to verify them failed: ${unverified}\n`);
+      }
     }
-    await journal?.finish(unmade);
+    await journal?.finish(unmade, interrupt.signal.aborted ? 'interrupted' : 'finished');
     const failed = count('failed');
     const skipped = count('skipped');
-    const ok = failed === 0 && skipped === 0 && unmade.length === 0;
-    io.out(`\nApply ${ok ? 'complete' : 'incomplete'}! ${count('done')} done, ${failed} failed, ${skipped} skipped${unmade.length ? `, ${unmade.length} not made` : ''}.\n`);
+    const ok = failed === 0 && skipped === 0 && unmade.length === 0 && !unverified;
+    const state = interrupt.signal.aborted ? 'interrupted' : ok ? 'complete' : 'incomplete';
+    io.out(`\nApply ${state}! ${count('done')} done, ${failed} failed, ${skipped} skipped${unmade.length ? `, ${unmade.length} not made` : ''}${unverified ? ', not verified' : ''}.\n`);
     if (!ok) io.err('Re-run apply after fixing the cause: it converges from wherever this run stopped.\n');
     return ok ? EXIT.ok : EXIT.error;
   } finally {

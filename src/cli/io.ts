@@ -10,8 +10,10 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
-  /** Ask on the terminal; only called when stdinIsTTY. */
+  /** Ask on the terminal; only called when stdinIsTTY. Rejects when the user aborts (Ctrl-C, Ctrl-D). */
   confirm(question: string): Promise<string>;
+  /** Call `handler` on the next Ctrl-C (SIGINT) instead of dying; returns a function that stops listening. */
+  onInterrupt(handler: () => void): () => void;
 }
 
 export function processIo(): Io {
@@ -23,6 +25,10 @@ export function processIo(): Io {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    onInterrupt(handler) {
+      process.once('SIGINT', handler);
+      return () => void process.off('SIGINT', handler);
+    },
     async confirm(question) {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {

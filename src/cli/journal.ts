@@ -7,7 +7,7 @@ import type { Plan } from '../engine/types.js';
 export class Journal {
   private entries = new Map<string, Record<string, unknown>>();
   private writing: Promise<void> = Promise.resolve();
-  private state: 'running' | 'finished' = 'running';
+  private state: 'running' | 'finished' | 'interrupted' = 'running';
   private unmade: string[] = [];
 
   private constructor(private path: string, private startedAt: string) {}
@@ -33,8 +33,8 @@ export class Journal {
     await this.flush();
   }
 
-  async finish(unmade: string[]): Promise<void> {
-    this.state = 'finished';
+  async finish(unmade: string[], state: 'finished' | 'interrupted' = 'finished'): Promise<void> {
+    this.state = state;
     this.unmade = unmade;
     await this.flush();
   }

@@ -9,6 +9,8 @@ import { sortDiagnostics } from '../config/format.js';
 import { guardProblems } from '../engine/safety.js';
 import { ignoreMatcher } from '../engine/ignore.js';
 import { targetPlan } from '../engine/target.js';
+import { matchGlob } from '../engine/glob.js';
+import { closeMatches } from '../config/suggest.js';
 import { GuardError } from '../engine/errors.js';
 import type { Plan } from '../engine/types.js';
 import type { LoadedConfig } from '../config/types.js';
@@ -99,6 +101,7 @@ export async function prepare(io: Io, opts: ConnectOptions & FileOptions & Secre
   const conn = await connect(io, opts, config);
   try {
     const run = await computePlan(conn, config, secrets, Boolean(opts.allowRenameCase));
+    checkTargets(opts.target ?? [], run);
     return { config, secrets, conn, run, plan: targetPlan(run.plan, opts.target ?? []) };
   } catch (e) {
     await conn.close();
@@ -120,6 +123,22 @@ async function withLiveDiagnostics(io: Io, opts: ConnectOptions, e: unknown): Pr
   } finally {
     await conn?.close();
   }
+}
+
+/** A --target that matches no object (desired or live) is a mistake, not "no changes". */
+function checkTargets(globs: string[], run: PlanRun): void {
+  if (globs.length === 0) return;
+  const known = kinds.map((k) => k.name);
+  const addresses = [...run.desired, ...run.live].map((o) => `${o.kind}:${o.key}`);
+  const problems: string[] = [];
+  for (const g of globs) {
+    const kind = g.includes(':') ? g.slice(0, g.indexOf(':')) : g;
+    if (!/[*?]/.test(kind) && !known.includes(kind)) {
+      const near = closeMatches(kind, known);
+      problems.push(`--target '${g}': unknown kind '${kind}'${near.length ? ` (did you mean ${near.map((n) => `'${n}'`).join(', ')}?)` : ''}; addresses are kind:key`);
+    } else if (!addresses.some((a) => matchGlob(g, a))) problems.push(`--target '${g}' matches no object, desired or live`);
+  }
+  if (problems.length) throw new UsageError(problems.join('\n       '));
 }
 
 export function renderPlan(io: Io, plan: Plan, format: string, colour: boolean | undefined): void {

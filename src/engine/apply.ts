@@ -22,6 +22,8 @@ export interface ChangeResult {
 
 export interface ExecuteOptions {
   parallelism: number;
+  /** When aborted, no new change starts; those not started are skipped as 'interrupted'. */
+  signal?: AbortSignal;
   onResult?: (r: ChangeResult) => void | Promise<void>;
 }
 
@@ -140,6 +142,16 @@ export async function executePlan(plan: Plan, kinds: readonly ResourceKind[], ba
         if (c.cascade) await finish({ address: c.address, kind: c.kind, action: c.action, status: 'done', created: [], cascade: true });
         else enqueue(c);
       }
+    }
+    if (opts.signal?.aborted) {
+      // interrupted: start nothing new; what was not started is skipped (and so its dependents)
+      while (head < queue.length) {
+        for (const c of queue[head++]) {
+          if (!results.has(c.address)) await finish({ address: c.address, kind: c.kind, action: c.action, status: 'skipped', created: [], because: 'interrupted' });
+        }
+      }
+      open.clear();
+      if (ready.length > 0) continue;
     }
     while (head < queue.length && running.size < opts.parallelism) {
       const group = queue[head++];

@@ -55,6 +55,7 @@ export function makePlan(input: PlanInput): PlanOutput {
   }
   const live = input.live;
 
+  diagnostics.push(...desiredDuplicates(desired));
   diagnostics.push(...liveDuplicates(input.live, input.ignored, input.ctx.locate([])));
   if (!input.allowRenameCase) diagnostics.push(...caseMismatches(input.kinds, desired, live));
 
@@ -179,6 +180,24 @@ function recreatedWithReplaced(changes: Change[], desired: ResourceObject[], ref
     };
     if (existing) out[out.indexOf(existing)] = created;
     else out.push(created);
+  }
+  return out;
+}
+
+/** Two desired entries that resolve to one object (e.g. a connection by name and by host). */
+function desiredDuplicates(desired: ResourceObject[]): Diagnostic[] {
+  const first = new Map<string, ResourceObject>();
+  const out: Diagnostic[] = [];
+  for (const d of desired) {
+    const a = addressOf(d);
+    const prev = first.get(a);
+    if (!prev) {
+      first.set(a, d);
+      continue;
+    }
+    if (!d.pos) continue;
+    const where = prev.pos ? ` (also at ${prev.pos.file === d.pos.file ? '' : `${prev.pos.file}:`}${prev.pos.line}:${prev.pos.col})` : '';
+    out.push({ ...d.pos, severity: 'error', message: `${a} is described twice${where}; entries that name the same object must be merged` });
   }
   return out;
 }

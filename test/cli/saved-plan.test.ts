@@ -127,3 +127,23 @@ describe('files devinctl writes', () => {
     expect(existsSync(join(sb.dir, 'rel-journal.json'))).toBe(true);
   });
 });
+
+describe('--target', () => {
+  it('limits a plan to the matching addresses and what they need', async () => {
+    const r = await sb.cli(['plan', '-f', file, '--target', 'tags:*'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('tags:frontend');
+    expect(r.stdout).toContain('organization:frontend will be updated'); // what tags:frontend waits for
+    expect(r.stdout).not.toContain('secret:frontend/NPM_TOKEN');
+    expect(r.stdout).toContain('Plan: 0 to create, 2 to update, 0 to replace, 0 to delete.');
+  });
+
+  it('refuses a target that matches nothing, or names an unknown kind, instead of saying "No changes"', async () => {
+    const none = await sb.cli(['plan', '-f', file, '--target', 'tags:nowhere'], { env });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("--target 'tags:nowhere' matches no object");
+    const typo = await sb.cli(['drift', '-f', file, '--target', 'organisation:**'], { env });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("unknown kind 'organisation' (did you mean 'organization'?)");
+  });
+});

@@ -66,3 +66,23 @@ describe('apply executor', () => {
     expect(peak).toBe(3);
   });
 });
+
+describe('apply executor when interrupted', () => {
+  it('starts nothing new once the signal is aborted, finishes what is in flight and skips the rest', async () => {
+    const ac = new AbortController();
+    const calls: string[] = [];
+    const kind: ResourceKind = {
+      ...fakeKind(new Set(), []),
+      async apply(c: Change) {
+        calls.push(c.address);
+        ac.abort();
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    };
+    const res = await executePlan(plan([change('fake:a'), change('fake:b'), change('fake:c', ['fake:b'])]), [kind], base, { parallelism: 1, signal: ac.signal });
+    expect(calls).toEqual(['fake:a']);
+    expect(res.map((r) => [r.address, r.status, r.because])).toEqual([
+      ['fake:a', 'done', undefined], ['fake:b', 'skipped', 'interrupted'], ['fake:c', 'skipped', 'fake:b'],
+    ]);
+  });
+});

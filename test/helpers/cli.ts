@@ -29,6 +29,7 @@ export async function runCli(argv: string[], o: CliOptions = {}): Promise<CliRes
     stderrIsTTY: o.stderrIsTTY ?? false,
     stdinIsTTY: o.answer !== undefined,
     confirm: async () => o.answer ?? '',
+    onInterrupt: () => () => undefined,
   };
   const code = await run(argv, io, { until: () => Promise.resolve() });
   return { code, stdout, stderr };
