@@ -117,7 +117,11 @@ export async function connect(io: Io, opts: ConnectOptions, config?: LoadedConfi
     if (opts.apiUrl) throw new UsageError('--emulator cannot be combined with --api-url');
     const statePath = resolve(io.cwd, opts.emulatorState ?? DEFAULT_EMULATOR_STATE);
     await mkdir(dirname(statePath), { recursive: true });
-    emulator = await startEmulator({ statePath, port: 0 });
+    try {
+      emulator = await startEmulator({ statePath, port: 0 });
+    } catch (e) {
+      throw new UsageError(`the emulator could not start from ${statePath}: ${(e as Error).message}; delete that file to start again from the demo seed`);
+    }
     baseUrl = emulator.url;
     token = emulator.adminToken;
   } else {

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parseFaults, parseLatency, startEmulator, type FaultConfig } from '../emulator/index.js';
 import { DEFAULT_EMULATOR_STATE } from './common.js';
+import { isLoopbackHost } from '../api/connection.js';
 import { EXIT, UsageError } from './exit.js';
 import type { Io } from './io.js';
 
@@ -33,6 +34,7 @@ export async function emulatorCommand(io: Io, o: EmulatorCliOptions, until: Prom
   } catch (e) {
     throw new UsageError(`--latency: ${(e as Error).message}`);
   }
+  if (!isLoopbackHost(o.host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1, localhost): the emulator's admin token is public, got '${o.host}'`);
   const statePath = resolve(io.cwd, o.state ?? DEFAULT_EMULATOR_STATE);
   await mkdir(dirname(statePath), { recursive: true });
   const emu = await startEmulator({
@@ -43,6 +45,9 @@ export async function emulatorCommand(io: Io, o: EmulatorCliOptions, until: Prom
     reset: o.reset,
     faults,
     latencyMs: latency,
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${o.host} is in use; pick another with --port (0 = any free port)`);
+    throw new UsageError(`the emulator could not start: ${e.message}`);
   });
   io.err(`Devin API emulator listening on ${emu.url} (state: ${statePath})\n`);
   io.err(`Use: DEVIN_API_URL=${emu.url} with DEVIN_API_TOKEN set to the seed's admin token (see src/emulator/README.md).\n`);

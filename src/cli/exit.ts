@@ -42,6 +42,12 @@ export function reportError(io: Io, e: unknown): number {
     io.err(`Error: ${e.message}\n`);
     return EXIT.error;
   }
+  const sys = e as NodeJS.ErrnoException;
+  if (sys instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+    // a file or port problem is the user's to fix, not a bug: no stack trace
+    io.err(`Error: ${sys.path ? `${sys.syscall} ${sys.path}: ` : ''}${sys.message.replace(/^[A-Z]+: /, '')}\n`);
+    return EXIT.error;
+  }
   const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.err(`Internal error (this is a bug in devinctl, please report it with the output of --debug):\n${msg}\n`);
   return EXIT.error;

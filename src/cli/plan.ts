@@ -19,7 +19,7 @@ import { renderPlanJson } from '../render/json.js';
 import { addCollect, addConnectOptions, addFileOption, connect, loadDesired, OfflineErrors, type Connection, type ConnectOptions, type FileOptions } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { useColour, type Io } from './io.js';
-import { prepareSecrets, type SecretOptions, type SecretRun } from './secrets.js';
+import { prepareSecrets, secretDiagnostics, type SecretOptions, type SecretRun } from './secrets.js';
 import { writeSavedPlan } from './planfile.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 
@@ -116,7 +116,8 @@ async function withLiveDiagnostics(io: Io, opts: ConnectOptions, e: unknown): Pr
   try {
     conn = await connect(io, opts);
     const live = await liveDiagnostics(conn.api, e.partial, kinds);
-    throw new DiagnosticsError(sortDiagnostics([...e.diagnostics, ...live], e.partial.files));
+    const secrets = secretDiagnostics(e.partial, io.env, Boolean((opts as SecretOptions).skipSecretValues));
+    throw new DiagnosticsError(sortDiagnostics([...e.diagnostics, ...secrets, ...live], e.partial.files));
   } catch (inner) {
     if (inner instanceof DiagnosticsError) throw inner;
     throw e; // the live checks could not run: the offline errors stand

@@ -58,11 +58,14 @@ export function buildLookups(
   const pinned = new Map<string, string>();
   const problems: string[] = [];
   const unmatchedPins: string[] = [];
+  const pinConflicts: { name: string; liveName: string }[] = [];
   for (const [name, org] of Object.entries(doc.organizations ?? {})) {
     if (org?.id) pinned.set(org.id, name);
   }
   for (const [id, name] of pinned) {
-    if (!live.organizations.some((o) => o.org_id === id)) unmatchedPins.push(name);
+    const target = live.organizations.find((o) => o.org_id === id);
+    if (!target) unmatchedPins.push(name);
+    else if (target.name !== name && doc.organizations?.[target.name] && !doc.organizations[target.name]?.id) pinConflicts.push({ name, liveName: target.name });
   }
   const pinnedNames = new Set(pinned.values());
   for (const o of live.organizations) {
@@ -82,5 +85,5 @@ export function buildLookups(
     problems.push(`organization:${key} exists ${ids.length} times live (${ids.join(', ')}); pin one with 'id:' or remove the duplicates, devinctl will not guess`);
   }
   if (problems.length) throw new PlanError(problems);
-  return { ...live, orgKeyById, orgIdByKey, unmatchedPins };
+  return { ...live, orgKeyById, orgIdByKey, unmatchedPins, pinConflicts };
 }

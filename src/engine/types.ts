@@ -98,6 +98,8 @@ export interface Lookups {
   orgIdByKey: Map<string, string>;
   /** Organizations of the file whose `id` pin matches no live organization. */
   unmatchedPins?: string[];
+  /** Pins that would rename a live organization whose current name is also a key of the file. */
+  pinConflicts?: { name: string; liveName: string }[];
 }
 
 export interface DesiredContext {

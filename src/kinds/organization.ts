@@ -26,6 +26,9 @@ export const organization: ResourceKind<OrgSpec> = {
     });
     const diagnostics = (ctx.lookups.unmatchedPins ?? []).map((name) =>
       diag(ctx, ['organizations', name, 'id'], `id ${orgs[name]?.id} matches no live organization`));
+    for (const { name, liveName } of ctx.lookups.pinConflicts ?? []) {
+      diagnostics.push(diag(ctx, ['organizations', name, 'id'], `id ${orgs[name]?.id} is the live organization '${liveName}', which the file also lists: the pin would rename it to '${name}' and create a new, empty '${liveName}'; remove one of the two, or pin '${liveName}' too`));
+    }
     return { objects, owned: [''], diagnostics };
   },
 

@@ -108,7 +108,8 @@ export const secret: ResourceKind<SecretSpec> = {
     const v = change.fields.find((f) => f.field === 'value');
     const others = change.fields.filter((f) => f.field !== 'value').map((f) => f.field);
     const parts: string[] = [];
-    if (v) parts.push(v.before === null ? 'value not verifiable (no devinctl marker): replaced once to adopt it' : 'value changed');
+    const sameKey = typeof v?.before === 'string' && typeof v.after === 'string' && v.before.split(':').slice(0, 2).join(':') === v.after.replace(ADOPT, '').split(':').slice(0, 2).join(':');
+    if (v) parts.push(v.before === null ? 'value not verifiable (no devinctl marker): replaced once to adopt it' : v.after === PENDING || sameKey ? 'value changed' : 'marker from another fingerprint key or scheme: replaced to adopt it (--adopt-secrets)');
     if (others.length) parts.push(`${others.join(', ')} changed`);
     return `${parts.join('; ')}; secrets have no update endpoint`;
   },
@@ -116,8 +117,8 @@ export const secret: ResourceKind<SecretSpec> = {
   references: (o) => [`organization:${o.parent}`],
 
   check(desired, live, ctx) {
+    const out: Diagnostic[] = unverifiable(desired, live, ctx);
     // a replace needs the value: with the value hands-off, a metadata change cannot be made
-    const out: Diagnostic[] = [];
     if (!ctx.secretValues) return out;
     const liveBy = new Map(live.filter((l) => l.kind === 'secret').map((l) => [l.key, l]));
     for (const d of desired) {
@@ -157,6 +158,20 @@ export const secret: ResourceKind<SecretSpec> = {
     }
   },
 };
+
+/** D11: markers this run cannot check leave values unchecked; say so once, at the secrets. */
+function unverifiable(desired: ResourceObject[], live: ResourceObject[], ctx: import('../engine/types.js').DesiredContext): Diagnostic[] {
+  if (ctx.adoptSecrets || !ctx.fingerprinter) return [];
+  const f = ctx.fingerprinter;
+  const liveBy = new Map(live.filter((l) => l.kind === 'secret').map((l) => [l.key, l]));
+  const hits = desired.filter((d) => {
+    const m = d.kind === 'secret' && typeof d.spec.value === 'string' ? liveBy.get(d.key)?.spec.value : undefined;
+    return typeof m === 'string' && !m.startsWith(`${f.scheme}:${f.kid}:`);
+  });
+  if (hits.length === 0) return [];
+  const first = hits[0];
+  return [{ ...(first.pos ?? ctx.locate(['organizations'])), severity: 'warning', message: `${hits.length} secret${hits.length === 1 ? '' : 's'} (${hits.map((h) => h.key).join(', ')}) carry a marker from another DEVINCTL_FINGERPRINT_KEY or scheme: their values are not checked; --adopt-secrets replaces them with this key's marker` }];
+}
 
 async function remove(change: Change, api: import('../api/types.js').ApiClient, orgId: string): Promise<void> {
   const id = String(change.meta?.id as JsonValue);
