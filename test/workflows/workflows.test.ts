@@ -116,6 +116,8 @@ describe('GitHub Actions workflows', () => {
   it('a fork pull request plans without secret values, and that plan cannot be applied when it writes secrets', async () => {
     const s = sb.emu.state.secrets.find((x) => x.key === 'NPM_TOKEN')!;
     sb.emu.state.secrets = sb.emu.state.secrets.filter((x) => x !== s);
+    await mkdir(join(repo, 'pr'), { recursive: true });
+    await writeFile(join(repo, 'pr/devin.yaml'), await readFile(join(repo, 'devin.yaml'), 'utf8'));
     const plan = await runStep('devinctl-plan.yml', 'plan-fork');
     expect(plan.code).toBe(0);
     expect(plan.outputs.exitcode).toBe('2');
