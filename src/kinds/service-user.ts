@@ -1,7 +1,8 @@
 // Kind `service-user` (address service-user:<name>): a service user provisioned with a role
 // (D4). Enterprise ones hold an enterprise role; org-scoped ones are owned by one organization.
 // Provisioning returns the only copy of the token, which goes to --token-file (D14); when that
-// reply is lost, an enterprise service user that was created gets an API key instead. An expired
+// reply is lost, an enterprise service user that was created gets an API key instead (an
+// org-scoped one, which has no key endpoint, is deleted again for the next apply). An expired
 // service user is replaced, which deletes it (guarded by --allow-delete service-user); an
 // enterprise one keeps its org roles across the replace.
 import { ApiError } from '../api/types.js';
@@ -132,14 +133,16 @@ export const serviceUser: ResourceKind<ServiceUserSpec> = {
  */
 async function confirmGone(change: Change, ec: ExecContext): Promise<void> {
   const id = String(change.meta!.id);
-  let su: LiveServiceUser;
+  if (!(await isGone(ec, id))) throw new Error(`the API accepted the delete of service user ${change.key} (${id}) but it is still there; not provisioning a second one`);
+}
+
+async function isGone(ec: ExecContext, id: string): Promise<boolean> {
   try {
-    su = await ec.api.get<LiveServiceUser>(`${SU_MEMBERS}/${enc(id)}`);
+    return Boolean((await ec.api.get<LiveServiceUser>(`${SU_MEMBERS}/${enc(id)}`)).deleted_at);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return;
+    if (e instanceof ApiError && e.status === 404) return true;
     throw e;
   }
-  if (!su.deleted_at) throw new Error(`the API accepted the delete of service user ${change.key} (${id}) but it is still there; not provisioning a second one`);
 }
 
 /** The org roles a service user holds now (re-read: earlier changes of this apply may have removed some), in organizations still live. */
@@ -223,7 +226,9 @@ async function provision(change: Change, ec: ExecContext): Promise<string> {
  * The provisioning request may have been carried out but its reply, the only copy of the token,
  * was lost (D14). Re-read before anything else (D23): not there, the error stands and the next
  * apply provisions it; there, an enterprise service user gets an API key minted instead of a
- * second provisioning, and the key goes to --token-file.
+ * second provisioning, and the key goes to --token-file. An org-scoped one has no key endpoint:
+ * it is deleted again (nobody holds its token) and the change fails, so the next apply
+ * provisions it afresh.
  */
 async function afterLostReply(change: Change, ec: ExecContext, sink: NonNullable<ExecContext['tokenSink']>, cause: ApiError): Promise<string> {
   let found: LiveServiceUser | undefined;
@@ -235,10 +240,14 @@ async function afterLostReply(change: Change, ec: ExecContext, sink: NonNullable
   }
   if (!found) throw cause;
   const id = found.service_user_id;
-  ec.liveIds.set(change.address, id);
   const lost = `service user ${change.key} was provisioned (${id}) but the reply with its token was lost`;
   if ((change.after as ServiceUserSpec).scope) {
-    throw new Error(`${lost}, and no endpoint mints a key for an org-scoped service user: delete it and re-run apply to provision it again`);
+    // no endpoint mints a key for an org-scoped one: nobody holds its token, so it goes again
+    // and the next apply provisions it afresh
+    const gone = await ec.api.delete(`${SU_MEMBERS}/${enc(id)}`).then(() => isGone(ec, id)).catch(() => false);
+    throw new Error(gone
+      ? `${lost}; no endpoint mints a key for an org-scoped service user, so that one was deleted again: re-run apply to provision it`
+      : `${lost}, and no endpoint mints a key for an org-scoped service user: delete it and re-run apply to provision it again`);
   }
   let key: { token: string };
   try {
@@ -247,6 +256,7 @@ async function afterLostReply(change: Change, ec: ExecContext, sink: NonNullable
     throw new Error(`${lost}, and minting an API key for it failed too (${e instanceof ApiError ? `HTTP ${e.status || 'connection error'}: ${e.detail}` : String(e)}): mint one with POST /v3beta1/enterprise/service-users/${id}/api-keys`);
   }
   ec.created(id);
+  ec.liveIds.set(change.address, id);
   await sink({ name: change.key, id, token: key.token });
   return id;
 }

@@ -38,7 +38,7 @@ afterAll(async () => sb?.close());
 
 describe('apply under faults', () => {
   it(`converges within ${MAX_APPLIES} applies, never duplicates, never deletes outside the desired state`, { timeout: 900_000 }, async () => {
-    const f = { cases: 0, steps: 0, applies: 0, maxApplies: 0, nonConverged: 0, duplicates: 0, unwanted: 0, knownLosses: 0, tokensLost: 0, faults: {} as Record<string, number> };
+    const f = { cases: 0, steps: 0, applies: 0, maxApplies: 0, maxCaseApplies: 0, nonConverged: 0, duplicates: 0, unwanted: 0, knownLosses: 0, tokensLost: 0, tokensLostOrgScoped: 0, faults: {} as Record<string, number>, histogram: [] as number[] };
     const started = Date.now();
     let failure: string | undefined;
     try {
@@ -46,15 +46,18 @@ describe('apply under faults', () => {
         fc.asyncProperty(caseArb, async (steps) => {
           const results = await runCase(sb, seedState, steps);
           f.cases++;
+          f.maxCaseApplies = Math.max(f.maxCaseApplies, results.reduce((n, r) => n + r.applies, 0));
           for (const r of results) {
             f.steps++;
             f.applies += r.applies;
             f.maxApplies = Math.max(f.maxApplies, r.applies);
+            f.histogram[r.applies] = (f.histogram[r.applies] ?? 0) + 1;
             if (!r.converged) f.nonConverged++;
             f.duplicates += r.duplicates.length;
             f.unwanted += r.unwanted.length;
             f.knownLosses += r.knownLosses.length;
             f.tokensLost += r.tokensLost.length;
+            f.tokensLostOrgScoped += r.tokensLost.filter((t) => t.endsWith('(org-scoped)')).length;
             for (const [k, n] of Object.entries(r.injected)) f.faults[k] = (f.faults[k] ?? 0) + n;
           }
           if (results.some(failed)) {
@@ -70,10 +73,12 @@ describe('apply under faults', () => {
       console.log(
         [
           `convergence property: ${f.cases} cases (${f.steps} desired states) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-          `  applies per desired state: mean ${(f.applies / Math.max(1, f.steps)).toFixed(2)}, max ${f.maxApplies} (limit ${MAX_APPLIES})`,
+          `  applies per case: mean ${(f.applies / Math.max(1, f.cases)).toFixed(2)}, max ${f.maxCaseApplies}`,
+          `  applies per desired state: mean ${(f.applies / Math.max(1, f.steps)).toFixed(2)}, max ${f.maxApplies} (limit ${MAX_APPLIES}); ` +
+            f.histogram.map((n, applies) => (n ? `${applies}: ${n}` : '')).filter(Boolean).join(', '),
           `  faults injected: ${byKind || 'none'}`,
           `  non-converged ${f.nonConverged}, duplicates ${f.duplicates}, unwanted deletes ${f.unwanted}`,
-          `  known limits: hands-off org roles lost with a replace cut off ${f.knownLosses}; provisioned tokens lost with a dropped reply (D14) ${f.tokensLost}`,
+          `  known limits: hands-off org roles lost with a replace cut off ${f.knownLosses}; provisioned tokens lost with a dropped reply (D14) ${f.tokensLost}, of which org-scoped (no key endpoint) ${f.tokensLostOrgScoped}`,
           ...(failure ? ['first failing case:', failure] : []),
         ].join('\n'),
       );

@@ -231,6 +231,22 @@ organizations:
     expect((await plan(f)).code).toBe(0);
   });
 
+  it('an org-scoped service user whose provisioning reply was lost is deleted again, and the next apply provisions it with its token', async () => {
+    const f = await files('organizations:\n  alpha:\n    service_users: { ci-reporter: Member, alpha-deployer: { role: Admin }, deployer-b: { role: Member } }\n');
+    faults({ dropAfter: 1, methods: ['POST'] });
+    const first = await apply(f);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/service-user:deployer-b: FAILED: service user deployer-b was provisioned \(service-user-\w+\) but the reply with its token was lost; no endpoint mints a key for an org-scoped service user, so that one was deleted again: re-run apply to provision it/);
+    expect(sb.emu.state.service_users.filter((u) => u.name === 'deployer-b' && u.deleted_at === null)).toEqual([]);
+
+    sb.emu.setFaults(undefined);
+    expect((await apply(f)).code).toBe(0);
+    const live = sb.emu.state.service_users.filter((u) => u.name === 'deployer-b' && u.deleted_at === null);
+    expect(live).toHaveLength(1);
+    expect(await readFile(f.tokens, 'utf8')).toContain(`"id":"${live[0].service_user_id}"`);
+    expect((await plan(f)).code).toBe(0);
+  });
+
   it('a replace whose org-role copy the API acknowledged but did not make fails, naming the roles the new service user lacks', async () => {
     const real = createApiClient({ baseUrl: sb.emu.url, token: sb.emu.adminToken });
     const copies: string[] = [];

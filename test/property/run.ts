@@ -110,7 +110,7 @@ export async function runStep(sb: Sandbox, desired: DesiredCase, faults: FaultMi
   const old = new Set(baseline.service_users.map((u) => u.service_user_id));
   const tokensLost = emu.state.service_users
     .filter((u) => u.deleted_at === null && !old.has(u.service_user_id) && !tokens.includes(`"id":"${u.service_user_id}"`))
-    .map((u) => u.name);
+    .map((u) => (u.org_id ? `${u.name} (org-scoped)` : u.name));
   return {
     desired,
     faults,
