@@ -40,7 +40,8 @@ export async function driftCommand(io: Io, opts: DriftOptions): Promise<number> 
       io.out(JSON.stringify({ ...planDocument(plan), kind: 'drift', message: drifted ? DRIFT_MESSAGE : IN_SYNC_MESSAGE }, null, 2) + '\n');
     } else if (format === 'markdown') {
       const md = renderPlanMarkdown(plan, { title: 'devinctl drift report' }).replace('<!-- devinctl:plan -->', '<!-- devinctl:drift -->');
-      io.out(drifted ? md.replace(/\n/, `\n\n**Drift:** ${DRIFT_MESSAGE}.\n`) : `<!-- devinctl:drift -->\n${IN_SYNC_MESSAGE}\n`);
+      // the D26 sentence goes right under the heading
+      io.out(drifted ? md.replace(/^(## .*\n)/m, `$1\n**Drift:** ${DRIFT_MESSAGE}.\n`) : `<!-- devinctl:drift -->\n${IN_SYNC_MESSAGE}\n`);
     } else io.out(driftText(plan, useColour(io, opts.color)));
     return drifted ? EXIT.changes : EXIT.ok;
   } finally {

@@ -82,7 +82,7 @@ export const idpGroup: ResourceKind<IdpGroupSpec> = {
   },
 
   describe(change) {
-    if (change.action === 'delete') return 'the API refuses to delete a group that still has members (D19); no endpoint removes them';
+    if (change.action === 'delete') return 'if the group still has members, the API refuses this delete and no endpoint removes them (D19)';
     return undefined;
   },
 

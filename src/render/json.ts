@@ -35,7 +35,7 @@ export function planDocument(plan: Plan): Record<string, unknown> {
     format_version: 1,
     changes: plan.changes.map(jsonChange),
     summary: plan.summary,
-    warnings: plan.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, message: w.message })),
+    warnings: plan.warnings.map((w) => (w.line > 0 ? { file: w.file, line: w.line, col: w.col, message: w.message } : { message: w.message })),
   };
 }
 
