@@ -74,7 +74,7 @@ function checkSavedPlan(p: Prepared, saved: SavedPlan): void {
 export async function applyCommand(io: Io, planFile: string | undefined, opts: ApplyOptions): Promise<number> {
   let saved: SavedPlan | undefined;
   if (planFile) {
-    if (opts.target?.length) throw new UsageError('apply PLANFILE takes the targets saved in the plan: --target is not allowed (D25)');
+    if (opts.target?.length) throw new UsageError('apply PLANFILE takes the targets saved in the plan: --target is not allowed');
     saved = await readSavedPlan(resolve(io.cwd, planFile));
     opts = {
       ...opts,

@@ -2,7 +2,7 @@
 // the API or an in-process emulator, D20), and building the undici client with its limits.
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createApiClient } from '../api/client.js';
 import { createDispatcher, resolveConnection } from '../api/connection.js';
 import type { ApiClient } from '../api/types.js';
@@ -33,12 +33,12 @@ export const DEFAULT_EMULATOR_STATE = '.devinctl/emulator.json';
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be an integer >= ${min}, got '${v}'`);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
   return n;
 };
-const num = (name: string) => (v: string) => {
+const num = (name: string, max = 86_400) => (v: string) => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got '${v}'`);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${name} must be a positive number up to ${max}`);
   return n;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -50,12 +50,12 @@ export function addFileOption(cmd: Command): Command {
 export function addConnectOptions(cmd: Command): Command {
   return cmd
     .option('--api-url <url>', 'Devin API base URL (default $DEVIN_API_URL or https://api.devin.ai)')
-    .option('--emulator', 'run against an in-process Devin API emulator on loopback (D20)')
+    .option('--emulator', 'run against an in-process Devin API emulator on loopback')
     .option('--emulator-state <file>', `emulator state file (default ${DEFAULT_EMULATOR_STATE})`)
     .option('--parallelism <n>', 'requests in flight at most (default 4)', int('--parallelism', 1))
     .option('--max-rps <n>', 'requests per second at most (default: settings.rate_limit.rps, else unlimited)', num('--max-rps'))
-    .option('--max-retry-wait <seconds>', 'longest wait between retries (default 60)', num('--max-retry-wait'))
-    .option('--timeout <seconds>', 'per-request timeout (default 30)', num('--timeout'))
+    .option('--max-retry-wait <seconds>', 'longest wait between retries (default 60, at most 3600)', num('--max-retry-wait', 3600))
+    .option('--timeout <seconds>', 'per-request timeout (default 30, at most 3600)', num('--timeout', 3600))
     .option('--debug', 'log every HTTP request and response to stderr (secrets redacted)')
     .option('--no-color', 'never colour the output');
 }

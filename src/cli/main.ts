@@ -27,7 +27,7 @@ export async function run(argv: string[], io: Io, extras: RunExtras = {}): Promi
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError();
+    .showHelpAfterError('(run with --help for usage)');
   const go = (p: Promise<number>) => {
     pending = p;
   };

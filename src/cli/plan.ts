@@ -43,18 +43,18 @@ export interface PlanOptions extends ConnectOptions, FileOptions, GuardOptions, 
 export function addGuardOptions(cmd: Command): Command {
   addCollect(cmd, '--allow-delete <kind>', 'allow deleting objects of this kind: organization, service-user (repeatable)');
   return cmd
-    .option('--force', 'allow a plan that deletes more than settings.max_delete_percent of a collection (D16)')
-    .option('--allow-rename-case', 'proceed when a name differs from a live one only in case or spacing (D17)');
+    .option('--force', 'allow a plan that deletes more than settings.max_delete_percent of a collection')
+    .option('--allow-rename-case', 'proceed when a name differs from a live one only in case or spacing');
 }
 
 export function addSecretOptions(cmd: Command): Command {
   return cmd
-    .option('--skip-secret-values', 'read no secret variables; secret values show as "not checked" (D12)')
-    .option('--adopt-secrets', 'replace secrets whose marker this run cannot verify (other key or scheme, D11)');
+    .option('--skip-secret-values', 'read no secret variables; secret values are not compared')
+    .option('--adopt-secrets', 'replace secrets whose marker this run cannot verify (other key or scheme)');
 }
 
 export function addTargetOption(cmd: Command): Command {
-  return addCollect(cmd, '--target <address>', 'limit to matching addresses (glob; repeatable) plus what they depend on (D25)');
+  return addCollect(cmd, '--target <address>', 'limit to matching addresses (glob; repeatable) plus what they depend on');
 }
 
 export function checkGuardFlags(opts: GuardOptions): Set<string> {
