@@ -281,9 +281,9 @@ const MAIN_RATES = ['rate429', 'rate500', 'rate502', 'rate503', 'dropBefore', 'd
 export const faultArb: fc.Arbitrary<FaultMix> = fc
   .record({
     rate429: rate(60),
-    rate500: rate(30),
-    rate502: rate(30),
-    rate503: rate(30),
+    rate500: rate(20),
+    rate502: rate(20),
+    rate503: rate(20),
     dropBefore: rate(40),
     dropAfter: rate(80),
     ignoreWrite: rate(50),
