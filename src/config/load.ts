@@ -6,7 +6,7 @@ import { sortDiagnostics } from './format.js';
 import { expandPaths, readSource, withDefaults, type LoadFs } from './files.js';
 import { mergeTrees, type FileTree } from './merge.js';
 import { parseYamlFile } from './parse.js';
-import { makeLocate, naturalPosition, type LocIndex } from './paths.js';
+import { makeLocate, naturalPosition, valuePosition, type LocIndex } from './paths.js';
 import { applyRules } from './rules.js';
 import { validateSchema } from './schema.js';
 import type { DesiredDoc, Diagnostic, LoadResult, Position } from './types.js';
@@ -38,7 +38,8 @@ export async function loadConfig(paths: string[], opts: LoadFs = {}): Promise<Lo
     diagnostics.push(...p.diagnostics);
     if (!isRecord(p.value)) continue;
     for (const r of p.reported) reported.add(r);
-    const root = p.index.get('')?.value ?? { file: p.file, line: 1, col: 1 };
+    const top = p.index.get('');
+    const root = top ? valuePosition(top) : { file: p.file, line: 1, col: 1 };
     const versionProblem = checkVersion(p.value, naturalAt(p.index, '/version') ?? root, root);
     if (versionProblem) {
       diagnostics.push(versionProblem);

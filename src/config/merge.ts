@@ -2,7 +2,7 @@
 // a list, null, or a map meeting a non-map) is a conflict naming both places. `version` is in
 // every file (checked per file); `settings` may appear in one file only.
 import { formatPosition } from './format.js';
-import { childPointer, displayPath, type LocIndex, type NodeLoc } from './paths.js';
+import { childPointer, displayPath, keyOrValuePosition, type LocIndex, type NodeLoc } from './paths.js';
 import type { Diagnostic, Position } from './types.js';
 import { isRecord } from './util.js';
 
@@ -12,7 +12,7 @@ export interface FileTree {
   index: LocIndex;
 }
 
-const where = (loc: NodeLoc | undefined, file: string): Position => loc?.key ?? loc?.value ?? { file, line: 1, col: 1 };
+const where = (loc: NodeLoc | undefined, file: string): Position => (loc ? keyOrValuePosition(loc) : { file, line: 1, col: 1 });
 
 export function mergeTrees(trees: readonly FileTree[]): { value: Record<string, unknown>; index: LocIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];

@@ -4,7 +4,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { refPosition } from './format.js';
-import { childPointer, inSecret, SECRET_FIELDS, SECRET_HIDDEN, type LocIndex } from './paths.js';
+import { childPointer, inSecret, NO_OFFSET, positionAt, SECRET_FIELDS, SECRET_HIDDEN, valuePosition, type LocIndex, type SourceLines } from './paths.js';
 import type { Diagnostic, Position } from './types.js';
 import { article, isRecord, typeName } from './util.js';
 
@@ -81,9 +81,9 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     error(at(1, 1), 'the file is empty: it needs at least `version: 1`');
     return out;
   }
-  const conv = new Converter(doc, text, posAt, out);
+  const conv = new Converter(doc, text, { file, linePos: lc.linePos }, out);
   try {
-    out.value = conv.value(doc.contents, '', undefined);
+    out.value = conv.value(doc.contents, '', NO_OFFSET);
   } catch (e) {
     if (!(e instanceof AliasLimit)) throw e;
     error(at(1, 1), e.message);
@@ -92,12 +92,16 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     return out;
   }
   if (!isRecord(out.value)) {
-    const p = out.index.get('')?.value ?? at(1, 1);
+    const root = out.index.get('');
+    const p = root ? valuePosition(root) : at(1, 1);
     error(p, `the top level must be a map (version, settings, enterprise, organizations), got ${out.value === null ? 'null' : article(typeName(out.value))}`);
     out.value = undefined;
   }
   return out;
 }
+
+/** Positions are kept as offsets into the text: NO_OFFSET for none, 0 (1:1) as the fallback. */
+type Range = { range?: [number, number, number] } | null | undefined;
 
 class Converter {
   private aliases = 0;
@@ -107,85 +111,98 @@ class Converter {
   constructor(
     private readonly doc: Document.Parsed,
     private readonly text: string,
-    private readonly posAt: (offset: number) => Position,
+    private readonly src: SourceLines,
     private readonly out: ParsedFile,
   ) {}
 
-  private pos(node: YamlNode | null | undefined): Position | undefined {
-    const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    return r ? this.posAt(r[0]) : undefined;
+  private at(offset: number): Position {
+    return positionAt(this.src, offset);
+  }
+
+  /** The node's start offset, or NO_OFFSET. */
+  private off(node: unknown): number {
+    const r = (node as Range)?.range;
+    return r ? r[0] : NO_OFFSET;
   }
 
   /** Where a node's tag was written: tags precede their node (allowing for an anchor and line breaks). */
-  private tagPos(node: YamlNode, tag: string, fallback: Position): Position {
-    const start = (node as { range?: [number, number, number] }).range?.[0];
+  private tagOff(node: YamlNode, tag: string, fallback: number): number {
+    const start = (node as Range)?.range?.[0];
     if (start === undefined) return fallback;
     const i = this.text.lastIndexOf(showTag(tag), start);
-    return i >= 0 && start - i <= 256 ? this.posAt(i) : fallback;
+    return i >= 0 && start - i <= 256 ? i : fallback;
   }
 
-  private error(p: Position, message: string, ptr?: string) {
-    this.out.diagnostics.push({ ...p, severity: 'error', message });
+  private error(offset: number, message: string, ptr?: string) {
+    this.out.diagnostics.push({ ...this.at(offset), severity: 'error', message });
     if (ptr !== undefined) this.out.reported.add(ptr);
   }
 
-  value(node: unknown, ptr: string, keyPos: Position | undefined): unknown {
+  /** `keyOff`: the offset of the map key holding this node, or NO_OFFSET. */
+  value(node: unknown, ptr: string, keyOff: number): unknown {
     if (this.depth > 0 && ++this.expanded > MAX_ALIAS_EXPANSION) {
       throw new AliasLimit(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`);
     }
-    const fallback = keyPos ?? { file: this.out.file, line: 1, col: 1 };
+    const index = this.out.index;
+    const src = this.src;
+    const fallback = keyOff === NO_OFFSET ? 0 : keyOff;
     if (node === null || node === undefined) {
-      this.out.index.set(ptr, { key: keyPos, value: fallback, collection: false });
+      index.set(ptr, { src, key: keyOff, value: fallback, collection: false });
       return null;
     }
     const n = node as YamlNode;
-    const here = this.pos(n) ?? fallback;
+    const r = (n as Range)?.range;
+    const here = r ? r[0] : fallback;
     if (isAlias(n)) {
       if (++this.aliases > MAX_ALIASES) throw new AliasLimit(`too many YAML aliases: more than ${MAX_ALIASES} (the limit is ${MAX_ALIASES})`);
       const target = n.resolve(this.doc);
       if (!target) {
         this.error(here, inSecret(ptr) ? `unknown alias (${SECRET_HIDDEN}): no anchor of that name before it` : `unknown alias '*${n.source}': no anchor '&${n.source}' before it`, ptr);
-        this.out.index.set(ptr, { key: keyPos, value: here, collection: false });
+        index.set(ptr, { src, key: keyOff, value: here, collection: false });
         return null;
       }
       this.depth++;
-      const v = this.value(target, ptr, keyPos);
+      const v = this.value(target, ptr, keyOff);
       this.depth--;
-      const loc = this.out.index.get(ptr);
+      const loc = index.get(ptr);
       if (loc) loc.value = here; // the alias is where this value was written
       return v;
     }
     const tag = (n as { tag?: string }).tag;
     let badTag = false;
     if (tag && !CORE_TAGS.has(tag)) {
-      this.error(this.tagPos(n, tag, here), unknownTag(tag, ptr), ptr);
+      this.error(this.tagOff(n, tag, here), unknownTag(tag, ptr), ptr);
       badTag = true;
     }
     if (isMap(n)) {
-      this.out.index.set(ptr, { key: keyPos, value: here, collection: true });
+      index.set(ptr, { src, key: keyOff, value: here, collection: true });
       const obj: Record<string, unknown> = {};
-      const seen = new Map<string, Position>();
+      const seen = new Map<string, number>();
       for (const pair of n.items) this.member(obj, seen, pair, ptr, here);
       return obj;
     }
     if (isSeq(n)) {
-      this.out.index.set(ptr, { key: keyPos, value: here, collection: true });
-      return n.items.map((item, i) => {
-        const cptr = childPointer(ptr, i);
+      index.set(ptr, { src, key: keyOff, value: here, collection: true });
+      const items = n.items;
+      const out: unknown[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        const cptr = `${ptr}/${i}`;
         if (isPair(item)) {
           // `[a: 1]`: a one-pair map inside a flow list
-          const p = this.pos(item.key as YamlNode) ?? here;
-          this.out.index.set(cptr, { value: p, collection: true });
+          const ko = this.off(item.key);
+          const p = ko === NO_OFFSET ? here : ko;
+          index.set(cptr, { src, key: NO_OFFSET, value: p, collection: true });
           const obj: Record<string, unknown> = {};
           this.member(obj, new Map(), item, cptr, p);
-          return obj;
-        }
-        return this.value(item, cptr, undefined);
-      });
+          out.push(obj);
+        } else out.push(this.value(item, cptr, NO_OFFSET));
+      }
+      return out;
     }
     if (isScalar(n)) {
-      const empty = n.value === null && !!n.range && n.range[0] === n.range[1];
-      this.out.index.set(ptr, { key: keyPos, value: empty && keyPos ? keyPos : here, collection: false });
+      const empty = n.value === null && !!r && r[0] === r[1];
+      index.set(ptr, { src, key: keyOff, value: empty && keyOff !== NO_OFFSET ? keyOff : here, collection: false });
       const v = n.value;
       if (badTag) return null; // reported; its value means nothing to later stages
       if (typeof v === 'number' && !Number.isFinite(v)) {
@@ -199,30 +216,37 @@ class Converter {
     return null;
   }
 
-  private member(obj: Record<string, unknown>, seen: Map<string, Position>, pair: Pair<unknown, unknown>, ptr: string, mapPos: Position) {
+  private member(obj: Record<string, unknown>, seen: Map<string, number>, pair: Pair<unknown, unknown>, ptr: string, mapOff: number) {
     const k = pair.key as YamlNode | null;
-    const kp = this.pos(k) ?? this.pos(pair.value as YamlNode) ?? mapPos;
+    let kp = this.off(k);
+    if (kp === NO_OFFSET) kp = this.off(pair.value);
+    if (kp === NO_OFFSET) kp = mapOff;
     let name: string;
     if (k === null || k === undefined) name = '';
     else if (isScalar(k)) {
       const tag = (k as { tag?: string }).tag;
-      name = k.value === null || k.value === undefined ? '' : String(k.value);
+      const kv = k.value;
+      name = kv === null || kv === undefined ? '' : typeof kv === 'string' ? kv : String(kv);
       if (tag && !CORE_TAGS.has(tag)) {
-        this.error(this.tagPos(k, tag, kp), unknownTag(tag, childPointer(ptr, name)));
+        this.error(this.tagOff(k, tag, kp), unknownTag(tag, childPointer(ptr, name)));
       }
     } else {
       this.error(kp, 'a map key must be a plain name (not an alias, a list or a map)');
       return;
     }
     const first = seen.get(name);
-    if (first) {
+    if (first !== undefined) {
       const hide = inSecret(ptr) && !SECRET_FIELDS.has(name);
-      this.error(kp, hide ? `duplicate key (${SECRET_HIDDEN}), first at ${refPosition(first, kp)}` : `duplicate key '${name}' (first at ${refPosition(first, kp)})`);
+      const here = this.at(kp);
+      const there = refPosition(this.at(first), here);
+      this.error(kp, hide ? `duplicate key (${SECRET_HIDDEN}), first at ${there}` : `duplicate key '${name}' (first at ${there})`);
       return;
     }
     seen.set(name, kp);
     const v = this.value(pair.value, childPointer(ptr, name), kp);
-    Object.defineProperty(obj, name, { value: v, enumerable: true, writable: true, configurable: true });
+    // a plain assignment, except for a key named __proto__: assigning that would set the prototype
+    if (name === '__proto__') Object.defineProperty(obj, name, { value: v, enumerable: true, writable: true, configurable: true });
+    else obj[name] = v;
   }
 }
 

@@ -1,25 +1,59 @@
 // Paths into a document and where their nodes were written. An index maps a JSON pointer
-// (the same escaping ajv uses in instancePath) to the key and value positions of that node.
+// (the same escaping ajv uses in instancePath) to the key and value offsets of that node in its
+// file's text; line and column are worked out only when a position is asked for (a diagnostic,
+// locate()), not for each of the many nodes that never get one.
 import type { DocPath, Position } from './types.js';
 
+/** One file's text as far as positions go: its name and offset → 1-based line and column. */
+export interface SourceLines {
+  file: string;
+  linePos(offset: number): { line: number; col: number };
+}
+
 export interface NodeLoc {
-  /** The map key that holds this node, when it is a map member. */
-  key?: Position;
-  /** The value node itself (the key's position when the value is empty). */
-  value: Position;
+  src: SourceLines;
+  /** Offset of the map key that holds this node, when it is a map member (NO_OFFSET otherwise). */
+  key: number;
+  /** Offset of the value node itself (the key's when the value is empty). */
+  value: number;
   /** Map or list (a collection is reported at its key; a scalar at its value). */
   collection: boolean;
 }
 
+/** NodeLoc.key of a node that is not a map member. */
+export const NO_OFFSET = -1;
+
 export type LocIndex = Map<string, NodeLoc>;
+
+/** The position of an offset in `src` (offset 0, the start of the file, is always 1:1). */
+export function positionAt(src: SourceLines, offset: number): Position {
+  if (offset <= 0) return { file: src.file, line: 1, col: 1 };
+  const { line, col } = src.linePos(offset);
+  return { file: src.file, line, col };
+}
+
+export function keyPosition(loc: NodeLoc): Position | undefined {
+  return loc.key === NO_OFFSET ? undefined : positionAt(loc.src, loc.key);
+}
+
+export function valuePosition(loc: NodeLoc): Position {
+  return positionAt(loc.src, loc.value);
+}
 
 export type Locate = (path: DocPath) => Position;
 
-const escape = (seg: string | number) => String(seg).replace(/~/g, '~0').replace(/\//g, '~1');
+const escape = (seg: string | number): string => {
+  if (typeof seg === 'number') return String(seg);
+  // most names have neither character: no regex, no new string
+  if (seg.indexOf('~') < 0 && seg.indexOf('/') < 0) return seg;
+  return seg.replace(/~/g, '~0').replace(/\//g, '~1');
+};
 const unescape = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 
 export function pointer(path: DocPath): string {
-  return path.map((s) => `/${escape(s)}`).join('');
+  let out = '';
+  for (const s of path) out += `/${escape(s)}`;
+  return out;
 }
 
 /**
@@ -62,7 +96,12 @@ export function lookup(index: LocIndex, ptr: string): NodeLoc | undefined {
 
 /** Where a node "is": a collection at its key (when it has one), a scalar at its value. */
 export function naturalPosition(loc: NodeLoc): Position {
-  return loc.collection && loc.key ? loc.key : loc.value;
+  return loc.collection && loc.key !== NO_OFFSET ? positionAt(loc.src, loc.key) : positionAt(loc.src, loc.value);
+}
+
+/** The key's position when the node is a map member, else the value's. */
+export function keyOrValuePosition(loc: NodeLoc): Position {
+  return positionAt(loc.src, loc.key === NO_OFFSET ? loc.value : loc.key);
 }
 
 export function makeLocate(index: LocIndex, fallback: Position): Locate {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { childPointer, inSecret, lookup, naturalPosition, parsePointer, pathFromPointer, SECRET_FIELDS, SECRET_HIDDEN, type LocIndex } from './paths.js';
+import { childPointer, inSecret, keyOrValuePosition, lookup, naturalPosition, parsePointer, pathFromPointer, SECRET_FIELDS, SECRET_HIDDEN, type LocIndex } from './paths.js';
 import { closeMatches, didYouMean } from './suggest.js';
 import type { Diagnostic, Position } from './types.js';
 import { typeName } from './util.js';
@@ -68,7 +68,7 @@ export function validateSchema(doc: unknown, index: LocIndex, fallback: Position
   };
   const keyAt = (ptr: string): Position => {
     const loc = lookup(index, ptr);
-    return loc ? (loc.key ?? loc.value) : fallback;
+    return loc ? keyOrValuePosition(loc) : fallback;
   };
   const under = (ptr: string) => {
     for (const r of reported) if (ptr === r || ptr.startsWith(`${r}/`)) return true;
