@@ -18,7 +18,8 @@ export function mergeTrees(trees: readonly FileTree[]): { value: Record<string, 
   const diagnostics: Diagnostic[] = [];
   const value: Record<string, unknown> = {};
   // first writer wins: every node of the result was written by the first file that set it
-  const index: LocIndex = new Map();
+  // (one file: its own index is the merged one, not a copy of it)
+  const index: LocIndex = trees.length === 1 ? trees[0].index : new Map();
   let settingsFrom: Position | undefined;
 
   const conflict = (path: string[], a: Position, b: Position) =>
@@ -50,7 +51,7 @@ export function mergeTrees(trees: readonly FileTree[]): { value: Record<string, 
     }
     // earlier files are indexed already, so a conflict names both places
     mergeInto(value, own, '', [], tree);
-    for (const [ptr, loc] of tree.index) if (!index.has(ptr)) index.set(ptr, loc);
+    if (tree.index !== index) for (const [ptr, loc] of tree.index) if (!index.has(ptr)) index.set(ptr, loc);
   }
   value.version = 1;
   return { value, index, diagnostics };
