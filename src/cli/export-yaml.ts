@@ -5,7 +5,7 @@
 // header's date. Short maps
 // (git permission entries, secrets, service users, IdP group registrations, limits, tags) are
 // written in flow style, like examples/devin.yaml. Comments come from exportDoc's notes.
-import { Document, isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import { Document, isMap, isScalar, isSeq, visit, type Node as YamlNode, type Pair } from 'yaml';
 import type { DesiredDoc, DocPath } from '../config/types.js';
 
 export interface ExportHeader {
@@ -141,5 +141,14 @@ export function exportYaml(doc: DesiredDoc, header: ExportHeader, notes: readonl
     if (n.where === 'before') target.commentBefore = target.commentBefore ? `${target.commentBefore}\n${n.comment}` : n.comment;
     else target.comment = target.comment ? `${target.comment};${n.comment}` : n.comment;
   }
+  // the yaml library leaves some indicator characters plain inside flow collections ("[!]" reads
+  // back as a tag): quote every string that is not a plain word, path or name
+  visit(y, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !SAFE_PLAIN.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
   return y.toString({ lineWidth: 0 });
 }
+
+const SAFE_PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_./@+-]*$/;

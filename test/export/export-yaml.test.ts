@@ -139,3 +139,12 @@ describe('exportYaml', () => {
     );
   });
 });
+
+describe('exportYaml quoting', () => {
+  it('quotes strings that start with YAML indicators inside flow collections, so they read back as strings', async () => {
+    const tricky: DesiredDoc = { version: 1, organizations: { '!': { tags: { allowed: ['!', '&a', '*b', '@x', '%y', '`z'], default: '!' } } } };
+    const res = await load(exportYaml(tricky, header));
+    expect(res.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(res.config!.doc.organizations!['!'].tags).toEqual({ allowed: ['!', '&a', '*b', '@x', '%y', '`z'], default: '!' });
+  });
+});
