@@ -11,10 +11,10 @@ import type { Change, Plan } from '../engine/types.js';
 import { kinds } from '../kinds/index.js';
 import { renderPlanText } from '../render/text.js';
 import { ACTIONS } from '../render/symbols.js';
-import { addConnectOptions, addFileOption, type ConnectOptions, type FileOptions } from './common.js';
+import type { ConnectOptions, FileOptions } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { useColour, type Io } from './io.js';
-import { addGuardOptions, addSecretOptions, addTargetOption, computePlan, guardsOf, prepare, type GuardOptions, type Prepared, type TargetOptions } from './plan.js';
+import { addPlanningOptions, computePlan, guardsOf, prepare, type GuardOptions, type Prepared, type TargetOptions } from './plan.js';
 import type { SecretOptions } from './secrets.js';
 import { checkTokenFile, tokenSink } from './tokens.js';
 import { Journal } from './journal.js';
@@ -162,13 +162,7 @@ export async function applyCommand(io: Io, planFile: string | undefined, opts: A
 }
 
 export function registerApply(program: Command, io: Io, run: (p: Promise<number>) => void): void {
-  const cmd = program.command('apply').argument('[planfile]', 'a plan saved with plan --out: apply exactly it, or refuse if anything moved').description('plan, confirm, and make the changes');
-  addFileOption(cmd);
-  addConnectOptions(cmd);
-  addGuardOptions(cmd);
-  addSecretOptions(cmd);
-  addTargetOption(cmd);
-  cmd
+  addPlanningOptions(program.command('apply').argument('[planfile]', 'a plan saved with plan --out: apply exactly it, or refuse if anything moved').description('plan, confirm, and make the changes'))
     .option('--token-file <file>', 'append provisioned service-user tokens here as JSON lines (0600; required to provision)')
     .option('--auto-approve', 'skip the confirmation prompt (required without a terminal)')
     .option('--journal <file>', 'write a JSON journal of every change (done, failed, skipped, created ids) as the apply goes')

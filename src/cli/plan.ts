@@ -181,14 +181,17 @@ function relativeTo(cwd: string, path: string): string {
   return path.startsWith(cwd + '/') ? path.slice(cwd.length + 1) : path;
 }
 
-export function registerPlan(program: Command, io: Io, run: (p: Promise<number>) => void): void {
-  const cmd = program.command('plan').description('show what apply would change, in order');
+/** The options of every command that plans: files, connection, guards, secrets, targets. */
+export function addPlanningOptions(cmd: Command): Command {
   addFileOption(cmd);
   addConnectOptions(cmd);
   addGuardOptions(cmd);
   addSecretOptions(cmd);
-  addTargetOption(cmd);
-  cmd
+  return addTargetOption(cmd);
+}
+
+export function registerPlan(program: Command, io: Io, run: (p: Promise<number>) => void): void {
+  addPlanningOptions(program.command('plan').description('show what apply would change, in order'))
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error, 3 refused by a guard)')
     .option('--format <format>', 'text, json or markdown', 'text')
     .option('--out <file>', 'save the plan (with digests of the live state it read) for `devinctl apply FILE`')
