@@ -7,7 +7,7 @@ import { expandPaths, readSource, withDefaults, type LoadFs } from './files.js';
 import { mergeTrees, type FileTree } from './merge.js';
 import { parseYamlFile } from './parse.js';
 import { makeLocate, naturalPosition, valuePosition, type LocIndex } from './paths.js';
-import { applyRules } from './rules.js';
+import { applyRulesInPlace } from './rules.js';
 import { validateSchema } from './schema.js';
 import type { DesiredDoc, Diagnostic, LoadResult, Position } from './types.js';
 import { isRecord, typeName } from './util.js';
@@ -57,7 +57,8 @@ export async function loadConfig(paths: string[], opts: LoadFs = {}): Promise<Lo
     diagnostics.push(...merged.diagnostics);
     locate = makeLocate(merged.index, fallback);
     diagnostics.push(...validateSchema(merged.value, merged.index, fallback, reported));
-    const ruled = applyRules(merged.value as unknown as DesiredDoc, locate);
+    // merged.value is this load's own (fresh from the parser): canonicalised in place, not copied
+    const ruled = applyRulesInPlace(merged.value as unknown as DesiredDoc, locate);
     diagnostics.push(...ruled.diagnostics);
     doc = ruled.doc;
   }

@@ -206,8 +206,15 @@ export const RULES: Readonly<Record<string, Rule>> = { names, orgIds, gitPermiss
  * `locate` gives positions in the (uncanonicalised) source, e.g. LoadedConfig.locate.
  */
 export function applyRules(doc: DesiredDoc, locate: Locate): { doc: DesiredDoc; diagnostics: Diagnostic[] } {
-  const copy = structuredClone(doc) as unknown as Record<string, unknown>;
-  const ctx: Ctx = { doc: copy, locate, out: [] };
+  return applyRulesInPlace(structuredClone(doc), locate);
+}
+
+/**
+ * applyRules without the copy: `doc` itself becomes the canonical document. For a document
+ * nothing else holds (loadConfig's freshly merged one), where a ~1 MB copy would only be garbage.
+ */
+export function applyRulesInPlace(doc: DesiredDoc, locate: Locate): { doc: DesiredDoc; diagnostics: Diagnostic[] } {
+  const ctx: Ctx = { doc: doc as unknown as Record<string, unknown>, locate, out: [] };
   for (const rule of Object.values(RULES)) rule(ctx);
-  return { doc: copy as unknown as DesiredDoc, diagnostics: ctx.out };
+  return { doc, diagnostics: ctx.out };
 }

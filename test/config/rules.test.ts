@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyRules } from '../../src/config/index.js';
+import { applyRulesInPlace } from '../../src/config/rules.js';
 import type { DesiredDoc } from '../../src/config/types.js';
 import { lines, load } from './helpers.js';
 
@@ -166,6 +167,20 @@ describe('applyRules', () => {
     expect(r.doc.organizations!.o.git_permissions![0].prefix_path).toBe('p');
     expect(r.doc.organizations!.o.secrets!.K.value_var).toBe('V');
     expect(r.diagnostics.map((d) => d.severity)).toEqual(['warning']);
+  });
+
+  it('applyRulesInPlace (what loadConfig uses on its own merged doc) gives the same, in the doc itself', () => {
+    const make = (): DesiredDoc => ({
+      version: 1,
+      organizations: { o: { git_permissions: [{ connection: 'c', prefix_path: 'p/' }, { connection: 'c', prefix_path: 'p' }], secrets: { K: { value: '${V}' }, L: { value: 'lit' } } } },
+    });
+    const at = () => ({ file: 'x', line: 1, col: 1 });
+    const copied = applyRules(make(), at);
+    const doc = make();
+    const inPlace = applyRulesInPlace(doc, at);
+    expect(inPlace.doc).toBe(doc);
+    expect(inPlace.doc).toEqual(copied.doc);
+    expect(inPlace.diagnostics).toEqual(copied.diagnostics);
   });
 
   it('tolerates a document of the wrong shape (rules run even when the schema failed)', () => {
