@@ -90,7 +90,8 @@ const gitPermissions: Rule = (ctx) => {
         path = stripped;
       }
       if (typeof entry.connection !== 'string') return;
-      const key = JSON.stringify([entry.connection, field, path]);
+      // field is one of PATH_FIELDS (no ':'); the length prefix keeps connection and path apart
+      const key = `${field}:${entry.connection.length}:${entry.connection}${path}`;
       const first = seen.get(key);
       if (first === undefined) {
         seen.set(key, i);

@@ -32,6 +32,11 @@ describe('git permissions', () => {
     expect(await lines(src)).toEqual([]);
   });
 
+  it('connection and path are compared apart: gh/x + y is not gh + x/y, nor a:1 + 2 the same as a + :12', async () => {
+    const src = org('    git_permissions:\n      - { connection: gh/x, repo_path: y }\n      - { connection: gh, repo_path: x/y }\n      - { connection: "a:1", repo_path: "2" }\n      - { connection: a, repo_path: ":12" }\n      - { connection: "1:a", repo_path: "" }\n      - { connection: "1", repo_path: ":a" }\n');
+    expect(await lines(src)).toEqual(["f.yaml:9:41: error: repo_path: must not be empty"]);
+  });
+
   it('a trailing / on group_prefix is stripped with a warning and the doc holds the canonical value', async () => {
     const r = await load({ 'f.yaml': org('    git_permissions:\n      - { connection: gh, group_prefix: acme/web/ }\n      - { connection: gh, repo_path: acme/repo/ }\n') });
     expect(r.diagnostics.map((d) => `${d.line}:${d.col}: ${d.severity}`)).toEqual(['5:41: warning']);
