@@ -6,7 +6,7 @@ import { sortDiagnostics } from './format.js';
 import { expandPaths, readSource, withDefaults, type LoadFs } from './files.js';
 import { mergeTrees, type FileTree } from './merge.js';
 import { parseYamlFile } from './parse.js';
-import { makeLocate, naturalPosition, valuePosition, type LocIndex } from './paths.js';
+import { LocIndex, makeLocate, naturalPosition, valuePosition } from './paths.js';
 import { applyRulesInPlace } from './rules.js';
 import { validateSchema } from './schema.js';
 import type { DesiredDoc, Diagnostic, LoadResult, Position } from './types.js';
@@ -51,7 +51,7 @@ export async function loadConfig(paths: string[], opts: LoadFs = {}): Promise<Lo
   const files = expanded.files.map((f) => f.path);
   const fallback: Position = { file: files[0] ?? paths[0], line: 1, col: 1 };
   let doc: DesiredDoc | undefined;
-  let locate = makeLocate(new Map(), fallback);
+  let locate = makeLocate(new LocIndex(), fallback);
   if (trees.length > 0) {
     const merged = mergeTrees(trees);
     diagnostics.push(...merged.diagnostics);

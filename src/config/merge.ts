@@ -2,7 +2,7 @@
 // a list, null, or a map meeting a non-map) is a conflict naming both places. `version` is in
 // every file (checked per file); `settings` may appear in one file only.
 import { formatPosition } from './format.js';
-import { childPointer, displayPath, keyOrValuePosition, type LocIndex, type NodeLoc } from './paths.js';
+import { childPointer, displayPath, keyOrValuePosition, LocIndex, type NodeLoc } from './paths.js';
 import type { Diagnostic, Position } from './types.js';
 import { isRecord } from './util.js';
 
@@ -19,7 +19,7 @@ export function mergeTrees(trees: readonly FileTree[]): { value: Record<string, 
   const value: Record<string, unknown> = {};
   // first writer wins: every node of the result was written by the first file that set it
   // (one file: its own index is the merged one, not a copy of it)
-  const index: LocIndex = trees.length === 1 ? trees[0].index : new Map();
+  const index: LocIndex = trees.length === 1 ? trees[0].index : new LocIndex();
   let settingsFrom: Position | undefined;
 
   const conflict = (path: string[], a: Position, b: Position) =>
@@ -51,7 +51,7 @@ export function mergeTrees(trees: readonly FileTree[]): { value: Record<string, 
     }
     // earlier files are indexed already, so a conflict names both places
     mergeInto(value, own, '', [], tree);
-    if (tree.index !== index) for (const [ptr, loc] of tree.index) if (!index.has(ptr)) index.set(ptr, loc);
+    if (tree.index !== index) index.addMissing(tree.index);
   }
   value.version = 1;
   return { value, index, diagnostics };

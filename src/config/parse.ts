@@ -4,7 +4,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { refPosition } from './format.js';
-import { childPointer, inSecret, NO_OFFSET, positionAt, SECRET_FIELDS, SECRET_HIDDEN, valuePosition, type LocIndex, type SourceLines } from './paths.js';
+import { childPointer, escapeSegment, inSecret, LocIndex, NO_OFFSET, positionAt, SECRET_FIELDS, SECRET_HIDDEN, valuePosition, type NodeLoc, type SourceLines } from './paths.js';
 import type { Diagnostic, Position } from './types.js';
 import { article, isRecord, typeName } from './util.js';
 
@@ -44,7 +44,7 @@ function unknownTag(tag: string, ptr: string): string {
 }
 
 export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
-  const out: ParsedFile = { file, value: undefined, index: new Map(), diagnostics: [], reported: new Set() };
+  const out: ParsedFile = { file, value: undefined, index: new LocIndex(), diagnostics: [], reported: new Set() };
   const at = (line: number, col: number): Position => ({ file, line, col });
   const error = (p: Position, message: string) => out.diagnostics.push({ ...p, severity: 'error', message });
 
@@ -83,7 +83,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   }
   const conv = new Converter(doc, text, { file, linePos: lc.linePos }, out);
   try {
-    out.value = conv.value(doc.contents, '', NO_OFFSET);
+    out.value = conv.value(doc.contents, '', NO_OFFSET, undefined, '');
   } catch (e) {
     if (!(e instanceof AliasLimit)) throw e;
     error(at(1, 1), e.message);
@@ -133,21 +133,30 @@ class Converter {
     return i >= 0 && start - i <= 256 ? i : fallback;
   }
 
+  /** A new entry, at `seg` below `parent` (the root when there is no parent). */
+  private put(parent: NodeLoc | undefined, seg: string, key: number, value: number, collection: boolean): NodeLoc {
+    const loc: NodeLoc = { src: this.src, key, value, collection, children: collection ? new Map() : undefined };
+    if (parent === undefined) this.out.index.root = loc;
+    else parent.children!.set(seg, loc);
+    return loc;
+  }
+
   private error(offset: number, message: string, ptr?: string) {
     this.out.diagnostics.push({ ...this.at(offset), severity: 'error', message });
     if (ptr !== undefined) this.out.reported.add(ptr);
   }
 
-  /** `keyOff`: the offset of the map key holding this node, or NO_OFFSET. */
-  value(node: unknown, ptr: string, keyOff: number): unknown {
+  /**
+   * `keyOff`: the offset of the map key holding this node, or NO_OFFSET. Its index entry goes
+   * below `parent` at `seg` (the last, escaped, segment of `ptr`); no parent: the root.
+   */
+  value(node: unknown, ptr: string, keyOff: number, parent: NodeLoc | undefined, seg: string): unknown {
     if (this.depth > 0 && ++this.expanded > MAX_ALIAS_EXPANSION) {
       throw new AliasLimit(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`);
     }
-    const index = this.out.index;
-    const src = this.src;
     const fallback = keyOff === NO_OFFSET ? 0 : keyOff;
     if (node === null || node === undefined) {
-      index.set(ptr, { src, key: keyOff, value: fallback, collection: false });
+      this.put(parent, seg, keyOff, fallback, false);
       return null;
     }
     const n = node as YamlNode;
@@ -158,13 +167,13 @@ class Converter {
       const target = n.resolve(this.doc);
       if (!target) {
         this.error(here, inSecret(ptr) ? `unknown alias (${SECRET_HIDDEN}): no anchor of that name before it` : `unknown alias '*${n.source}': no anchor '&${n.source}' before it`, ptr);
-        index.set(ptr, { src, key: keyOff, value: here, collection: false });
+        this.put(parent, seg, keyOff, here, false);
         return null;
       }
       this.depth++;
-      const v = this.value(target, ptr, keyOff);
+      const v = this.value(target, ptr, keyOff, parent, seg);
       this.depth--;
-      const loc = index.get(ptr);
+      const loc = parent === undefined ? this.out.index.root : parent.children!.get(seg);
       if (loc) loc.value = here; // the alias is where this value was written
       return v;
     }
@@ -175,34 +184,35 @@ class Converter {
       badTag = true;
     }
     if (isMap(n)) {
-      index.set(ptr, { src, key: keyOff, value: here, collection: true });
+      const loc = this.put(parent, seg, keyOff, here, true);
       const obj: Record<string, unknown> = {};
       const seen = new Map<string, number>();
-      for (const pair of n.items) this.member(obj, seen, pair, ptr, here);
+      for (const pair of n.items) this.member(obj, seen, pair, ptr, here, loc);
       return obj;
     }
     if (isSeq(n)) {
-      index.set(ptr, { src, key: keyOff, value: here, collection: true });
+      const loc = this.put(parent, seg, keyOff, here, true);
       const items = n.items;
       const out: unknown[] = [];
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
-        const cptr = `${ptr}/${i}`;
+        const iseg = `${i}`;
+        const cptr = `${ptr}/${iseg}`;
         if (isPair(item)) {
           // `[a: 1]`: a one-pair map inside a flow list
           const ko = this.off(item.key);
           const p = ko === NO_OFFSET ? here : ko;
-          index.set(cptr, { src, key: NO_OFFSET, value: p, collection: true });
+          const ploc = this.put(loc, iseg, NO_OFFSET, p, true);
           const obj: Record<string, unknown> = {};
-          this.member(obj, new Map(), item, cptr, p);
+          this.member(obj, new Map(), item, cptr, p, ploc);
           out.push(obj);
-        } else out.push(this.value(item, cptr, NO_OFFSET));
+        } else out.push(this.value(item, cptr, NO_OFFSET, loc, iseg));
       }
       return out;
     }
     if (isScalar(n)) {
       const empty = n.value === null && !!r && r[0] === r[1];
-      index.set(ptr, { src, key: keyOff, value: empty && keyOff !== NO_OFFSET ? keyOff : here, collection: false });
+      this.put(parent, seg, keyOff, empty && keyOff !== NO_OFFSET ? keyOff : here, false);
       const v = n.value;
       if (badTag) return null; // reported; its value means nothing to later stages
       if (typeof v === 'number' && !Number.isFinite(v)) {
@@ -216,7 +226,7 @@ class Converter {
     return null;
   }
 
-  private member(obj: Record<string, unknown>, seen: Map<string, number>, pair: Pair<unknown, unknown>, ptr: string, mapOff: number) {
+  private member(obj: Record<string, unknown>, seen: Map<string, number>, pair: Pair<unknown, unknown>, ptr: string, mapOff: number, mapLoc: NodeLoc) {
     const k = pair.key as YamlNode | null;
     let kp = this.off(k);
     if (kp === NO_OFFSET) kp = this.off(pair.value);
@@ -243,7 +253,8 @@ class Converter {
       return;
     }
     seen.set(name, kp);
-    const v = this.value(pair.value, childPointer(ptr, name), kp);
+    const seg = escapeSegment(name);
+    const v = this.value(pair.value, `${ptr}/${seg}`, kp, mapLoc, seg);
     // a plain assignment, except for a key named __proto__: assigning that would set the prototype
     if (name === '__proto__') Object.defineProperty(obj, name, { value: v, enumerable: true, writable: true, configurable: true });
     else obj[name] = v;

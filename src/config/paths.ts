@@ -1,7 +1,9 @@
 // Paths into a document and where their nodes were written. An index maps a JSON pointer
 // (the same escaping ajv uses in instancePath) to the key and value offsets of that node in its
 // file's text; line and column are worked out only when a position is asked for (a diagnostic,
-// locate()), not for each of the many nodes that never get one.
+// locate()), not for each of the many nodes that never get one. The index is a tree of entries
+// (one per node, its members' and items' by escaped pointer segment), so no pointer string is
+// built or hashed per node.
 import type { DocPath, Position } from './types.js';
 
 /** One file's text as far as positions go: its name and offset → 1-based line and column. */
@@ -18,12 +20,71 @@ export interface NodeLoc {
   value: number;
   /** Map or list (a collection is reported at its key; a scalar at its value). */
   collection: boolean;
+  /** The entries below this one, by escaped pointer segment (undefined for a scalar, unless a merge adds some). */
+  children: Map<string, NodeLoc> | undefined;
 }
 
 /** NodeLoc.key of a node that is not a map member. */
 export const NO_OFFSET = -1;
 
-export type LocIndex = Map<string, NodeLoc>;
+/** JSON pointer → NodeLoc. Every entry's ancestors have entries (a parsed file's are made top-down). */
+export class LocIndex {
+  root: NodeLoc | undefined = undefined;
+
+  clear(): void {
+    this.root = undefined;
+  }
+
+  /** The entry at exactly `ptr`. */
+  get(ptr: string): NodeLoc | undefined {
+    return this.walk(ptr, true);
+  }
+
+  /** The entry for `ptr`, or for its nearest ancestor that has one. */
+  lookup(ptr: string): NodeLoc | undefined {
+    return this.walk(ptr, false);
+  }
+
+  private walk(ptr: string, exact: boolean): NodeLoc | undefined {
+    let node = this.root;
+    if (node === undefined || ptr === '') return node;
+    if (ptr.charCodeAt(0) !== 0x2f) return exact ? undefined : node; // not a pointer below the root
+    let i = 1;
+    for (;;) {
+      const j = ptr.indexOf('/', i);
+      const next: NodeLoc | undefined = node.children?.get(j < 0 ? ptr.slice(i) : ptr.slice(i, j));
+      if (next === undefined) return exact ? undefined : node;
+      node = next;
+      if (j < 0) return node;
+      i = j + 1;
+    }
+  }
+
+  /** Adds, as copies, the entries of `other` at pointers this index has none for (its own are kept). */
+  addMissing(other: LocIndex): void {
+    if (other.root === undefined) return;
+    if (this.root === undefined) this.root = copyLoc(other.root);
+    else addMissingBelow(this.root, other.root);
+  }
+}
+
+function copyLoc(l: NodeLoc): NodeLoc {
+  let children: Map<string, NodeLoc> | undefined;
+  if (l.children !== undefined) {
+    children = new Map();
+    for (const [seg, c] of l.children) children.set(seg, copyLoc(c));
+  }
+  return { src: l.src, key: l.key, value: l.value, collection: l.collection, children };
+}
+
+function addMissingBelow(into: NodeLoc, from: NodeLoc): void {
+  if (from.children === undefined) return;
+  for (const [seg, c] of from.children) {
+    const have = into.children?.get(seg);
+    if (have !== undefined) addMissingBelow(have, c);
+    else (into.children ??= new Map()).set(seg, copyLoc(c));
+  }
+}
 
 /** The position of an offset in `src` (offset 0, the start of the file, is always 1:1). */
 export function positionAt(src: SourceLines, offset: number): Position {
@@ -42,7 +103,8 @@ export function valuePosition(loc: NodeLoc): Position {
 
 export type Locate = (path: DocPath) => Position;
 
-const escape = (seg: string | number): string => {
+/** A pointer segment: ~ and / escaped as ~0 and ~1. */
+export const escapeSegment = (seg: string | number): string => {
   if (typeof seg === 'number') return String(seg);
   // most names have neither character: no regex, no new string
   if (seg.indexOf('~') < 0 && seg.indexOf('/') < 0) return seg;
@@ -52,7 +114,7 @@ const unescape = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 
 export function pointer(path: DocPath): string {
   let out = '';
-  for (const s of path) out += `/${escape(s)}`;
+  for (const s of path) out += `/${escapeSegment(s)}`;
   return out;
 }
 
@@ -71,7 +133,7 @@ export const SECRET_HIDDEN = 'not shown: inside a secret it could be part of the
 export const SECRET_FIELDS: ReadonlySet<string> = new Set(['value', 'value_var', 'type', 'note', 'sensitive']);
 
 export function childPointer(ptr: string, seg: string | number): string {
-  return `${ptr}/${escape(seg)}`;
+  return `${ptr}/${escapeSegment(seg)}`;
 }
 
 export function parsePointer(ptr: string): string[] {
@@ -85,13 +147,7 @@ export function parentPointer(ptr: string): string | undefined {
 
 /** The entry for `ptr`, or for its nearest ancestor that has one. */
 export function lookup(index: LocIndex, ptr: string): NodeLoc | undefined {
-  let p: string | undefined = ptr;
-  while (p !== undefined) {
-    const loc = index.get(p);
-    if (loc) return loc;
-    p = parentPointer(p);
-  }
-  return undefined;
+  return index.lookup(ptr);
 }
 
 /** Where a node "is": a collection at its key (when it has one), a scalar at its value. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, pointer } from '../../src/config/index.js';
 import { parseYamlFile } from '../../src/config/parse.js';
+import { LocIndex, naturalPosition, type NodeLoc } from '../../src/config/paths.js';
 import { memFs } from './helpers.js';
 
 const parse = (text: string) => parseYamlFile('f.yaml', new TextEncoder().encode(text));
@@ -86,5 +87,45 @@ describe('pointers and positions', () => {
     const p = locate(['organizations', 'web']);
     p.line = 99;
     expect(locate(['organizations', 'web'])).toEqual({ file: 'f.yaml', line: 3, col: 3 });
+  });
+});
+
+describe('the position index', () => {
+  const pos = (loc: NodeLoc | undefined) => (loc ? naturalPosition(loc) : undefined);
+  const at = (line: number, col: number, file = 'f.yaml') => ({ file, line, col });
+
+  it('get() is exact, lookup() falls back to the nearest ancestor, for any pointer string', () => {
+    const { index } = parse('a:\n  - x\n  - { "b/c": 1, "": 2, "01": 3 }\nd: null\n');
+    expect(pos(index.get(''))).toEqual(at(1, 1));
+    expect(pos(index.get('/a'))).toEqual(at(1, 1));
+    expect(pos(index.get('/a/0'))).toEqual(at(2, 5));
+    expect(pos(index.get('/a/1/b~1c'))).toEqual(at(3, 14));
+    expect(pos(index.get('/a/1/'))).toEqual(at(3, 21));
+    expect(pos(index.get('/a/1/01'))).toEqual(at(3, 30));
+    expect(pos(index.get('/d'))).toEqual(at(4, 4));
+    for (const missing of ['/a/01', '/a/2', '/a/1/b/c', '/a/1/b~1c/x', '/x', 'a', '//', '/a/0/']) expect(index.get(missing)).toBeUndefined();
+    expect(pos(index.lookup('/a/01'))).toEqual(at(1, 1));
+    expect(pos(index.lookup('/a/1/b/c'))).toEqual(at(3, 5));
+    expect(pos(index.lookup('/a/1/b~1c/x/y'))).toEqual(at(3, 14));
+    expect(pos(index.lookup('/a/0/'))).toEqual(at(2, 5));
+    expect(pos(index.lookup('not-a-pointer'))).toEqual(at(1, 1));
+    expect(new LocIndex().lookup('/a')).toBeUndefined();
+  });
+
+  it('addMissing keeps the entries it has and adds copies of the others (first file wins, as mergeTrees did with a Map)', () => {
+    const one = parseYamlFile('1.yaml', new TextEncoder().encode('a: 1\nb: { c: 1 }\n')).index;
+    const two = parseYamlFile('2.yaml', new TextEncoder().encode('a: { x: 1 }\nb: { c: 2, d: 2 }\ne: [1]\n')).index;
+    const merged = new LocIndex();
+    merged.addMissing(one);
+    merged.addMissing(two);
+    expect(pos(merged.get('/a'))).toEqual(at(1, 4, '1.yaml'));
+    expect(pos(merged.get('/a/x'))).toEqual(at(1, 9, '2.yaml'));
+    expect(pos(merged.get('/b/c'))).toEqual(at(2, 9, '1.yaml'));
+    expect(pos(merged.get('/b/d'))).toEqual(at(2, 15, '2.yaml'));
+    expect(pos(merged.get('/e/0'))).toEqual(at(3, 5, '2.yaml'));
+    // the files' own indexes are unchanged
+    expect(one.get('/a/x')).toBeUndefined();
+    expect(one.get('/b/d')).toBeUndefined();
+    expect(two.get('/e/0')).not.toBe(merged.get('/e/0'));
   });
 });
