@@ -45,6 +45,18 @@ export class LocIndex {
     return this.walk(ptr, false);
   }
 
+  /** lookup(pointer(path)), without making the pointer. */
+  lookupPath(path: DocPath): NodeLoc | undefined {
+    let node = this.root;
+    if (node === undefined) return undefined;
+    for (const seg of path) {
+      const next: NodeLoc | undefined = node.children?.get(escapeSegment(seg));
+      if (next === undefined) return node;
+      node = next;
+    }
+    return node;
+  }
+
   private walk(ptr: string, exact: boolean): NodeLoc | undefined {
     let node = this.root;
     if (node === undefined || ptr === '') return node;
@@ -162,7 +174,7 @@ export function keyOrValuePosition(loc: NodeLoc): Position {
 
 export function makeLocate(index: LocIndex, fallback: Position): Locate {
   return (path) => {
-    const loc = lookup(index, pointer(path));
+    const loc = index.lookupPath(path);
     return loc ? naturalPosition(loc) : fallback;
   };
 }

@@ -112,6 +112,12 @@ describe('the position index', () => {
     expect(new LocIndex().lookup('/a')).toBeUndefined();
   });
 
+  it('lookupPath(path) is lookup(pointer(path)), ~ / numbers and missing segments included', () => {
+    const { index } = parse('a:\n  - x\n  - { "b/c": 1, "~": 2, "": 3, "1": { z: 4 } }\n');
+    const paths: (string | number)[][] = [[], ['a'], ['a', 0], ['a', 1, 'b/c'], ['a', 1, '~'], ['a', 1, ''], ['a', 1, 1, 'z'], ['a', 1, '1', 'z'], ['a', '1', 'b/c'], ['a', 1, 'b', 'c'], ['a', 2], ['a', -0], ['a', 0.5], ['x', 'y'], ['a', 0, 'deeper']];
+    for (const path of paths) expect(index.lookupPath(path)).toBe(index.lookup(pointer(path)));
+  });
+
   it('addMissing keeps the entries it has and adds copies of the others (first file wins, as mergeTrees did with a Map)', () => {
     const one = parseYamlFile('1.yaml', new TextEncoder().encode('a: 1\nb: { c: 1 }\n')).index;
     const two = parseYamlFile('2.yaml', new TextEncoder().encode('a: { x: 1 }\nb: { c: 2, d: 2 }\ne: [1]\n')).index;
